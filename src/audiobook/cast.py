@@ -1,0 +1,118 @@
+"""Cast: which voice profile speaks for each speaker of a script."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+
+from audiobook.errors import AudiobookError
+from audiobook.models import FoundModel, kazakh_piper_models
+from audiobook.script import ROLES, Script
+from audiobook.voices import VoiceProfile, find_profile, voice_dirs
+
+# Used when no Kazakh Piper voice is found: three espeak-ng Kazakh voices that sound clearly apart.
+BUILTIN_CAST: dict[str, str] = {
+    "narrator": "kk-narrator",
+    "interviewer": "kk-interviewer",
+    "interviewee": "kk-interviewee",
+}
+
+# Role -> speaker id for models whose speakers are known. kk_KZ-issai-high (ISSAI KazakhTTS/KazakhTTS2):
+# 0 M2 and 1 Iseke are male, 2 F3, 3 Raya, 4 F1 and 5 F2 female. A male narrator, a female interviewer
+# and a second male voice for the interviewee keep all three apart.
+ROLE_SPEAKERS: dict[str, dict[str, int]] = {
+    "kk_KZ-issai-high": {"narrator": 0, "interviewer": 4, "interviewee": 1},
+}
+
+DOWNLOAD_COMMAND = "python -m piper.download_voices kk_KZ-issai-high --data-dir voices"
+
+
+def piper_cast(models: list[FoundModel] | None = None) -> dict[str, str] | None:
+    """Role -> voice ref ("NAME:SPEAKER" or "NAME") from the Kazakh Piper voices found, best first;
+    None when there is none. Roles get distinct speakers as far as the voices found allow."""
+    models = kazakh_piper_models() if models is None else models
+    if not models:
+        return None
+    best = models[0]
+    known = ROLE_SPEAKERS.get(best.name)
+    if known and best.num_speakers > max(known.values()):
+        return {role: f"{best.name}:{sid}" for role, sid in known.items()}
+    refs: list[str] = []
+    for m in models:
+        refs += [f"{m.name}:{i}" for i in range(m.num_speakers)] if m.num_speakers > 1 else [m.name]
+    # Fewer than three speakers: the interviewer still differs from the others, who alternate with it.
+    order = {1: (0, 0, 0), 2: (0, 1, 0)}.get(len(refs), (0, 1, 2))
+    return {role: refs[i] for role, i in zip(ROLES, order, strict=True)}
+
+
+def piper_hint(used: Iterable[VoiceProfile] | None = None) -> str | None:
+    """What to tell the user when there is no Kazakh Piper voice (or too few speakers for three roles).
+
+    `used`: the profiles actually cast; the "none found" hint is only given when one of them is espeak-ng."""
+    models = kazakh_piper_models()
+    if not models:
+        if used is not None and not any(p.engine == "espeak" for p in used):
+            return None
+        return f"No Kazakh Piper voice found; for natural voices run: {DOWNLOAD_COMMAND}"
+    speakers = sum(max(m.num_speakers, 1) for m in models)
+    if speakers < len(ROLES):
+        return (
+            f"Only {speakers} Kazakh Piper speaker(s) found, so roles share a voice; for three distinct "
+            f"voices run: {DOWNLOAD_COMMAND}"
+        )
+    return None
+
+
+def default_cast() -> dict[str, str]:
+    """Role -> profile name. The first `cast.toml` in the voice folders wins for the roles it names;
+    other roles get the Kazakh Piper voices found, else the built-in espeak-ng cast."""
+    base = piper_cast() or dict(BUILTIN_CAST)
+    for d in voice_dirs():
+        path = d / "cast.toml"
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+                raise AudiobookError(f"{path}: not valid TOML ({e}); fix the file") from None
+            roles = data.get("cast", data)
+            unknown = sorted(set(roles) - set(ROLES))
+            if unknown:
+                raise AudiobookError(f"{path}: unknown role(s) {', '.join(unknown)}; use {', '.join(ROLES)}")
+            return {**base, **{k: str(v) for k, v in roles.items()}}
+    return base
+
+
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    """`--voice ROLE=PROFILE` options (ROLE may also be a speaker id) into a mapping."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise AudiobookError(f"--voice {item!r}: expected ROLE=PROFILE, e.g. --voice interviewee=guest.toml")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def cast_script(script: Script, overrides: dict[str, str] | None = None) -> dict[str, VoiceProfile]:
+    """Speaker id -> profile. Precedence: --voice by speaker id, the script's own choice, --voice by role,
+    the default cast for the role."""
+    overrides = overrides or {}
+    known = {s.id for s in script.speakers} | set(ROLES)
+    for key in overrides:
+        if key not in known:
+            raise AudiobookError(
+                f"--voice {key}=...: no role or speaker '{key}'; use one of: {', '.join(sorted(known))}"
+            )
+    defaults = default_cast()
+    cache: dict[str, VoiceProfile] = {}
+
+    def load(ref: str) -> VoiceProfile:
+        if ref not in cache:
+            cache[ref] = find_profile(ref)
+        return cache[ref]
+
+    cast: dict[str, VoiceProfile] = {}
+    for sp in script.speakers:
+        ref = overrides.get(sp.id) or sp.voice or overrides.get(sp.role) or defaults[sp.role]
+        cast[sp.id] = load(ref)
+    return cast

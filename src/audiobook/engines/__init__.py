@@ -1,0 +1,70 @@
+"""Speech engines behind one small interface; each engine module is imported only when used."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from audiobook.errors import AudiobookError
+from audiobook.voices import VoiceProfile
+
+
+@dataclass(frozen=True)
+class Pcm:
+    """Mono 16-bit audio."""
+
+    samples: np.ndarray  # int16, shape (n,)
+    sample_rate: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+class Engine(Protocol):
+    name: str
+
+    def version(self) -> str:
+        """Changes whenever the same text and profile could sound different (cache key component)."""
+        ...
+
+    def synthesize(self, text: str, profile: VoiceProfile) -> Pcm:
+        """Speak already-normalized text. Must not return an empty array for non-empty text."""
+        ...
+
+
+# name -> (module, class, pip extra that provides it)
+_REGISTRY: dict[str, tuple[str, str, str | None]] = {
+    "espeak": ("audiobook.engines.espeak", "EspeakEngine", None),
+    "piper": ("audiobook.engines.piper", "PiperEngine", None),
+    "coqui": ("audiobook.engines.coqui", "CoquiEngine", "coqui"),
+}
+_instances: dict[str, Engine] = {}
+
+
+def engine_names() -> list[str]:
+    return list(_REGISTRY)
+
+
+def get_engine(name: str) -> Engine:
+    """One instance per engine per process, so models load once per worker."""
+    if name in _instances:
+        return _instances[name]
+    if name not in _REGISTRY:
+        raise AudiobookError(f"unknown engine '{name}'; use one of: {', '.join(_REGISTRY)}")
+    module, cls, _extra = _REGISTRY[name]
+    try:
+        engine = getattr(importlib.import_module(module), cls)()
+    except ModuleNotFoundError as e:
+        raise AudiobookError(missing_extra_message(name, e.name or "?")) from None
+    _instances[name] = engine
+    return engine
+
+
+def missing_extra_message(engine: str, module: str) -> str:
+    extra = _REGISTRY.get(engine, (None, None, None))[2]
+    fix = f"pip install 'audiobook[{extra}]'" if extra else "reinstall audiobook"
+    return f"engine '{engine}' needs the Python module '{module}', which is not installed; run: {fix}"

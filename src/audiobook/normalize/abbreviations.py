@@ -1,0 +1,172 @@
+"""Abbreviations common in Kazakh news and how they are read.
+
+Acronyms are matched case-sensitively as whole words, optionally followed by "-<ending>". Everything a
+user may want to change belongs in voices/lexicon.txt, which is applied first and wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from audiobook.normalize.morph import KAZ_LOWER, attach, is_suffix
+
+# Acronym -> (spoken form, ends in a 3rd-person possessive: takes "н" case forms).
+ACRONYMS: dict[str, tuple[str, bool]] = {
+    "ҚР": ("Қазақстан Республикасы", True),
+    "РФ": ("Ресей Федерациясы", True),
+    "ҚХР": ("Қытай Халық Республикасы", True),
+    "КХДР": ("Корей Халықтық Демократиялық Республикасы", True),
+    "АҚШ": ("Америка Құрама Штаттары", True),
+    "БАӘ": ("Біріккен Араб Әмірліктері", True),
+    "ЕО": ("Еуропалық Одақ", False),
+    "БҰҰ": ("Біріккен Ұлттар Ұйымы", True),
+    "ТМД": ("Тәуелсіз Мемлекеттер Достастығы", True),
+    "ТМҰ": ("Түркі мемлекеттері ұйымы", True),
+    "ШЫҰ": ("Шанхай ынтымақтастық ұйымы", True),
+    "ҰҚШҰ": ("Ұжымдық қауіпсіздік туралы шарт ұйымы", True),
+    "ЕАЭО": ("Еуразиялық экономикалық одақ", False),
+    "ЕҚЫҰ": ("Еуропадағы қауіпсіздік және ынтымақтастық ұйымы", True),
+    "ДСҰ": ("Дүниежүзілік сауда ұйымы", True),
+    "ДДСҰ": ("Дүниежүзілік денсаулық сақтау ұйымы", True),
+    "ХВҚ": ("Халықаралық валюта қоры", True),
+    "ЕҚДБ": ("Еуропа қайта құру және даму банкі", True),
+    "АДБ": ("Азия даму банкі", True),
+    "ЖІӨ": ("жалпы ішкі өнім", False),
+    "ҚҚС": ("қосылған құн салығы", True),
+    "БАҚ": ("бұқаралық ақпарат құралдары", True),
+    "ҮЕҰ": ("үкіметтік емес ұйым", False),
+    "ЖОО": ("жоғары оқу орны", True),
+    "ҰБТ": ("ұлттық бірыңғай тестілеу", False),
+    "ЖИ": ("жасанды интеллект", False),
+    "ШОБ": ("шағын және орта бизнес", False),
+    "ЖШС": ("жауапкершілігі шектеулі серіктестік", False),
+    "АҚ": ("акционерлік қоғам", False),
+    "АЭС": ("атом электр станциясы", True),
+    "ЖЭО": ("жылу электр орталығы", True),
+    "ЖКО": ("жол-көлік оқиғасы", True),
+    "ТЖ": ("төтенше жағдай", False),
+    "ТЖМ": ("Төтенше жағдайлар министрлігі", True),
+    "ІІМ": ("Ішкі істер министрлігі", True),
+    "СІМ": ("Сыртқы істер министрлігі", True),
+    "ҰҚК": ("Ұлттық қауіпсіздік комитеті", True),
+    "ҰОС": ("Ұлы Отан соғысы", True),
+    "ЖАО": ("жергілікті атқарушы органдар", False),
+}
+
+# Units and multipliers. The author writes an ending for the full word, so it is joined as written.
+UNITS: dict[str, str] = {
+    "млн": "миллион",
+    "млрд": "миллиард",
+    "трлн": "триллион",
+    "км": "километр",
+    "кг": "килограмм",
+    "га": "гектар",
+    "см": "сантиметр",
+    "мм": "миллиметр",
+    "мг": "миллиграмм",
+    "кВт": "киловатт",
+    "МВт": "мегаватт",
+    "ГВт": "гигаватт",
+    "км²": "шаршы километр",
+    "м²": "шаршы метр",
+    "м³": "текше метр",
+    "тг": "теңге",
+}
+# Ambiguous short units, only read as units right after a number ("5 т", "100 м", "5 km").
+NUMBER_UNITS: dict[str, str] = {
+    "м": "метр",
+    "т": "тонна",
+    "л": "литр",
+    "г": "грамм",
+    "ц": "центнер",
+    "сағ": "сағат",
+    "мин": "минут",
+    "сек": "секунд",
+    "km": "километр",
+    "kg": "килограмм",
+    "m": "метр",
+    "t": "тонна",
+    "ha": "гектар",
+    "kW": "киловатт",
+    "MW": "мегаватт",
+    "GW": "гигаватт",
+}
+
+# Abbreviations written with periods. Those in _SENTENCE_END often close a sentence, so their period
+# is kept before a capital letter.
+DOTTED: dict[str, str] = {
+    "т.с.с.": "тағы сол сияқты",
+    "т.б.": "тағы басқа",
+    "т.т.": "тағы тағы",
+    "б.з.д.": "біздің заманымызға дейін",
+    "б.з.": "біздің заманымыз",
+    "жж.": "жылдары",
+    "ж.": "жылы",
+    "ғғ.": "ғасырлар",
+    "ғ.": "ғасыр",
+    "мыс.": "мысалы",
+    "обл.": "облысы",
+    "ауд.": "ауданы",
+    "көш.": "көшесі",
+    "қ.": "қаласы",
+    "проф.": "профессор",
+    "акад.": "академик",
+    "млн.": "миллион",
+    "млрд.": "миллиард",
+    "трлн.": "триллион",
+    "сағ.": "сағат",
+    "мин.": "минут",
+    "тг.": "теңге",
+}
+_SENTENCE_END = {"т.с.с.", "т.б.", "т.т."}
+# Words the sentence splitter must not end a sentence after.
+NO_SPLIT_AFTER = frozenset(DOTTED) | {"т.с.с", "т.б", "т.с."}
+
+_END = rf"(?:-(?P<end>[{KAZ_LOWER}]+))?"
+
+
+def _alternation(keys: object) -> str:
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))  # type: ignore[arg-type]
+
+
+_ACRONYM_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(ACRONYMS)}){_END}(?![\w])")
+_UNIT_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(UNITS)}){_END}(?![\w²³])")
+_NUMBER_UNIT_RE = re.compile(rf"(?<=\d)(?P<sp> ?)(?P<key>{_alternation(NUMBER_UNITS)}){_END}(?![\w²³])")
+# A dotted abbreviation; the final period may be missing on the multi-letter ones ("т.б" at line end).
+_DOTTED_RE = re.compile(
+    rf"(?<![\w.])(?P<key>{_alternation(DOTTED)}|т\.с\.с|т\.б)(?P<after>\s*[»\")\]]*\s*(?P<next>\S?))"
+)
+# Units joined by a slash: "км/сағ" -> "километр сағатына".
+_PER_HOUR_RE = re.compile(r"(?<![\w])(км|м)/(сағ|с)\.?(?![\w])")
+
+
+def _ending(m: re.Match[str], spoken: str, rebuild: bool, possessive: bool = False) -> str:
+    end = m.group("end")
+    if not end:
+        return spoken
+    if not is_suffix(end):  # "ЕО-Қытай" is excluded by the pattern; "ҚР-банк" keeps its hyphen
+        return f"{spoken}-{end}"
+    return attach(spoken, end, possessive) if rebuild else spoken + end
+
+
+def _acronym(m: re.Match[str]) -> str:
+    spoken, possessive = ACRONYMS[m.group("key")]
+    return _ending(m, spoken, True, possessive)
+
+
+def _dotted(m: re.Match[str]) -> str:
+    key = m.group("key")
+    spoken = DOTTED.get(key) or DOTTED[key + "."]
+    nxt = m.group("next")
+    keep_period = not nxt or (key.rstrip(".") + "." in _SENTENCE_END and nxt.isupper())
+    return spoken + ("." if keep_period else "") + m.group("after")
+
+
+def expand_abbreviations(text: str, protect: Callable[[str], str] = lambda s: s) -> str:
+    """Expand acronyms, units and dotted abbreviations in text."""
+    text = _PER_HOUR_RE.sub(lambda m: "километр сағатына" if m.group(1) == "км" else "метр секундына", text)
+    text = _DOTTED_RE.sub(_dotted, text)
+    text = _ACRONYM_RE.sub(_acronym, text)
+    text = _UNIT_RE.sub(lambda m: _ending(m, UNITS[m.group("key")], False), text)
+    return _NUMBER_UNIT_RE.sub(lambda m: " " + _ending(m, NUMBER_UNITS[m.group("key")], False), text)

@@ -1,0 +1,114 @@
+"""Package stage: the MP3 (and optional M4B) with tags, and the sidecar files, all committed at once."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from audiobook.assemble import Episode
+from audiobook.ffmpeg import encode
+from audiobook.script import Script
+from audiobook.sidecars import SIDECAR_KEYS, WRITERS
+from audiobook.staging import Staging
+from audiobook.tags import write_tags
+from audiobook.voices import VoiceProfile
+
+if TYPE_CHECKING:
+    from audiobook.render import RenderOptions
+
+
+def build_manifest(
+    script: Script, ep: Episode, cast: dict[str, VoiceProfile], stem: str, opts: RenderOptions
+) -> dict[str, Any]:
+    r3 = lambda v: round(v, 3)  # noqa: E731 - milliseconds are the precision of every consumer
+    sidecars = {key: stem + suffix for suffix, key in SIDECAR_KEYS.items()}
+    sidecars["html"] = stem + ".html"
+    return {
+        "format": "audiobook-manifest",
+        "version": 1,
+        "title": script.title,
+        "date": script.date.isoformat() if script.date else None,
+        "lead": script.lead,
+        "language": "kk",
+        "audio": stem + ".mp3",
+        "duration": r3(ep.duration),
+        "sample_rate": opts.output_rate,
+        "show": {k: v for k, v in opts.show.items() if v is not None} or None,
+        "speakers": [
+            {"id": s.id, "name": s.name, "role": s.role, "voice": cast[s.id].name} for s in script.speakers
+        ],
+        "chapters": [{"title": c.title, "start": r3(c.start), "end": r3(c.end)} for c in ep.chapters],
+        "segments": [
+            {"index": i, "start": r3(ep.segments[i].start) if i in ep.segments else None,
+             "end": r3(ep.segments[i].end) if i in ep.segments else None, "speaker": seg.speaker,
+             "role": seg.role, "voice": cast[seg.speaker].name, "chapter": seg.chapter, "text": seg.text}
+            for i, seg in enumerate(script.segments)
+        ],
+        "cues": [
+            {"start": r3(c.start), "end": r3(c.end), "speaker": c.speaker,
+             "name": script.speaker(c.speaker).name, "segment": c.segment, "chapter": c.chapter, "text": c.text}
+            for c in ep.cues
+        ],
+        "sidecars": sidecars,
+    }
+
+
+def mp3_args(opts: RenderOptions) -> list[str]:
+    return ["-af", f"aresample={opts.output_rate}:resampler=soxr", "-ac", "1", "-c:a", "libmp3lame",
+            "-b:a", opts.bitrate, "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
+
+
+def m4b_args(opts: RenderOptions) -> list[str]:
+    return ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-af",
+            f"aresample={opts.output_rate}:resampler=soxr", "-ac", "1", "-c:a", "aac", "-b:a", opts.bitrate,
+            "-movflags", "+faststart", "-f", "ipod"]
+
+
+def ffmetadata(m: dict[str, Any]) -> str:
+    """ffmpeg's metadata file: tags and chapters for the M4B."""
+
+    def esc(s: str) -> str:
+        for ch in "\\=;#\n":
+            s = s.replace(ch, "\\" + ch)
+        return s
+
+    show = m.get("show") or {}
+    out = [";FFMETADATA1", f"title={esc(m['title'])}", "genre=Podcast", "language=kaz"]
+    if show.get("author"):
+        out.append(f"artist={esc(show['author'])}")
+    if show.get("title"):
+        out.append(f"album={esc(show['title'])}")
+    if m.get("date"):
+        out.append(f"date={m['date']}")
+    for ch in m["chapters"]:
+        out += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={int(round(ch['start'] * 1000))}",
+                f"END={int(round(ch['end'] * 1000))}", f"title={esc(ch['title'])}"]
+    return "\n".join(out) + "\n"
+
+
+def write_episode(ep: Episode, m: dict[str, Any], opts: RenderOptions) -> list[Path]:
+    """Write everything under temporary names, then rename; returns final paths, the MP3 first."""
+    stem = Path(m["audio"]).stem
+    with Staging(opts.outdir) as stage:
+        mp3 = stage.path(m["audio"])
+        encode(ep.samples, ep.sample_rate, mp3, mp3_args(opts))
+        write_tags(mp3, m, opts.cover)
+        try:
+            from audiobook.publish.readalong import render_readalong
+        except ImportError:  # publish stage not installed in this build
+            render_readalong = None
+            m["sidecars"].pop("html", None)
+        for writer in WRITERS:
+            stage.write_text(stem + writer.suffix, writer.render(m))
+        if render_readalong is not None:
+            stage.write_text(stem + ".html", render_readalong(m))
+        if opts.m4b:
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
+                f.write(ffmetadata(m))
+            try:
+                encode(ep.samples, ep.sample_rate, stage.path(stem + ".m4b"), m4b_args(opts),
+                       inputs=["-f", "ffmetadata", "-i", f.name])
+            finally:
+                Path(f.name).unlink(missing_ok=True)
+        return stage.commit()

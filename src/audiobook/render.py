@@ -1,0 +1,139 @@
+"""The render pipeline: parse -> normalize -> cast -> synthesize -> assemble/master -> package.
+
+Each stage lives in its own module; this one only wires them and does the file I/O at the edges.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audiobook.assemble import Episode, Line, Pacing, assemble
+from audiobook.cast import cast_script
+from audiobook.master import Loudness, master
+from audiobook.script import Script
+from audiobook.synth import SynthStats, cache_root, synthesize_all
+from audiobook.voices import VoiceProfile
+
+ASSEMBLY_RATE = 22050  # the engines' native rate; the encoder resamples to the output rate
+
+
+@dataclass
+class RenderOptions:
+    outdir: Path = Path("out")
+    voices: dict[str, str] = field(default_factory=dict)
+    lexicon: Path | None = None
+    no_cache: bool = False
+    jobs: int | None = None  # None: one per core when a neural voice is cast, else in-process
+    pacing: Pacing = field(default_factory=Pacing)
+    loudness: Loudness = field(default_factory=Loudness)
+    bitrate: str = "96k"
+    output_rate: int = 44100
+    m4b: bool = False
+    show: dict[str, Any] = field(default_factory=dict)
+    cover: Path | None = None
+    intro: Path | None = None
+    outro: Path | None = None
+
+
+@dataclass
+class RenderResult:
+    audio: Path
+    outputs: list[Path]
+    duration: float
+    loudness: float
+    true_peak: float
+    stats: SynthStats
+    warnings: list[str]
+    timings: dict[str, float]
+
+
+def load_script(path: Path) -> Script:
+    from audiobook.scriptfile import is_script_file, load_script_file
+
+    if is_script_file(path):
+        return load_script_file(path)
+    from audiobook.parse import parse_article
+    from audiobook.textio import read_text
+
+    return parse_article(read_text(path), source=str(path))
+
+
+def script_lines(script: Script, lexicon: Any) -> tuple[list[Line], list[str]]:
+    """Every sentence of every segment, normalized; a sentence with nothing to speak is reported."""
+    from audiobook.normalize import normalize, split_sentences
+
+    lines: list[Line] = []
+    warnings: list[str] = []
+    for i, seg in enumerate(script.segments):
+        for j, sentence in enumerate(split_sentences(seg.text)):
+            spoken = normalize(sentence, lexicon)
+            if not any(ch.isalpha() for ch in spoken):
+                warnings.append(f"segment {i + 1}: nothing to speak in {sentence!r}; it is left out of the audio")
+                continue
+            lines.append(Line(i, j, seg.chapter, seg.speaker, sentence, spoken))
+    return lines, warnings
+
+
+def default_jobs(profiles: list[VoiceProfile]) -> int:
+    # espeak-ng is ~1000x real time: worker start-up would cost more than it saves.
+    if all(p.engine == "espeak" for p in profiles):
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def render(
+    source: Path,
+    opts: RenderOptions,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RenderResult:
+    from audiobook.normalize import default_lexicon, load_lexicon
+    from audiobook.package import build_manifest, write_episode
+
+    t: dict[str, float] = {}
+    t0 = time.perf_counter()
+    script = load_script(source)
+    lexicon = load_lexicon(opts.lexicon) if opts.lexicon else default_lexicon()
+    cast = cast_script(script, opts.voices)
+    lines, warnings = script_lines(script, lexicon)
+    warnings = list(script.warnings) + warnings
+    t["parse+normalize"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    root, tmp = cache_root(opts.no_cache)
+    try:
+        jobs = opts.jobs or default_jobs(list(cast.values()))
+        pieces, stats = synthesize_all(
+            [(line.spoken, cast[line.speaker]) for line in lines], root, ASSEMBLY_RATE,
+            opts.pacing.trim_db, jobs, on_progress,
+        )
+        t["synthesize"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        intro, outro = _music(opts)
+        episode: Episode = assemble(lines, pieces, [c.title for c in script.chapters], ASSEMBLY_RATE,
+                                    opts.pacing, intro, outro)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    t["assemble"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    loud, peak = master(episode.samples, episode.sample_rate, opts.loudness)
+    t["master"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    stem = source.stem
+    manifest = build_manifest(script, episode, cast, stem, opts)
+    outputs = write_episode(episode, manifest, opts)
+    t["package"] = time.perf_counter() - t0
+    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t)
+
+
+def _music(opts: RenderOptions) -> tuple[Any, Any]:
+    from audiobook.music import load_music
+
+    intro = load_music(opts.intro, ASSEMBLY_RATE, opts.loudness.target_lufs, fade_out=True) if opts.intro else None
+    outro = load_music(opts.outro, ASSEMBLY_RATE, opts.loudness.target_lufs, fade_in=True) if opts.outro else None
+    return intro, outro

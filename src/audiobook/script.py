@@ -1,0 +1,70 @@
+"""The script: who says what, in which chapter. Produced by `parse`, consumed by every later stage."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Role = Literal["narrator", "interviewer", "interviewee"]
+ROLES: tuple[Role, ...] = ("narrator", "interviewer", "interviewee")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    id: str  # stable key used by segments, e.g. "narrator", "interviewer", "interviewee", "aigul-serikqyzy"
+    name: str  # display name for transcripts and tags
+    role: Role
+    voice: str | None = None  # voice profile name or path; None means the cast's default for the role
+
+
+@dataclass(frozen=True)
+class Segment:
+    speaker: str  # Speaker.id
+    role: Role
+    text: str  # the paragraph as written (labels and dash markers removed), not yet normalized
+    chapter: int  # index into Script.chapters
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    first_segment: int
+
+
+@dataclass
+class Script:
+    title: str
+    date: date | None
+    lead: str
+    speakers: list[Speaker]
+    segments: list[Segment]
+    chapters: list[Chapter]
+    warnings: list[str] = field(default_factory=list)
+
+    def speaker(self, speaker_id: str) -> Speaker:
+        for s in self.speakers:
+            if s.id == speaker_id:
+                return s
+        raise KeyError(speaker_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "lead": self.lead,
+            "speakers": [asdict(s) for s in self.speakers],
+            "segments": [asdict(s) for s in self.segments],
+            "chapters": [asdict(c) for c in self.chapters],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Script:
+        return cls(
+            title=d["title"],
+            date=date.fromisoformat(d["date"]) if d.get("date") else None,
+            lead=d.get("lead", ""),
+            speakers=[Speaker(**s) for s in d["speakers"]],
+            segments=[Segment(**s) for s in d["segments"]],
+            chapters=[Chapter(**c) for c in d["chapters"]],
+        )

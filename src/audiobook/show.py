@@ -1,0 +1,39 @@
+"""Show details (podcast.toml) shared by render (ID3 tags) and feed."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from audiobook.errors import AudiobookError
+
+SHOW_KEYS = {"title", "author", "description", "image", "category", "explicit", "language", "link", "email"}
+
+
+def read_podcast_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AudiobookError(f"{path}: not found; check the path") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise AudiobookError(f"{path}: not valid TOML ({e}); fix the file") from None
+    data = data.get("podcast", data)
+    unknown = sorted(set(data) - SHOW_KEYS)
+    if unknown:
+        raise AudiobookError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(SHOW_KEYS))}")
+    return data
+
+
+def load_show(explicit: Path | None, search: list[Path], **overrides: Any) -> tuple[dict[str, Any], Path | None]:
+    """Show details from `explicit` or the first podcast.toml in `search`, options winning; plus the
+    cover image when `image` names a local file."""
+    path = explicit or next((d / "podcast.toml" for d in search if (d / "podcast.toml").is_file()), None)
+    data = read_podcast_toml(path) if path else {}
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    cover = None
+    if path and isinstance(data.get("image"), str) and "://" not in data["image"]:
+        candidate = (path.parent / data["image"]).resolve()
+        if candidate.is_file():
+            cover = candidate
+    return data, cover

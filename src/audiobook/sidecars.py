@@ -1,0 +1,106 @@
+"""Files written beside the audio, each a small writer class (as openai-whisper's writers) that turns
+the episode manifest into text. The manifest is the one source: every time in it comes from samples."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+LINE = 42  # characters per caption line, the usual readability limit
+
+
+def _ts(seconds: float, sep: str) -> str:
+    ms = int(round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _speaker_names(m: dict[str, Any]) -> dict[str, str]:
+    return {s["id"]: s["name"] for s in m["speakers"]}
+
+
+class Writer:
+    suffix = ""
+
+    def render(self, m: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+
+class WriteVTT(Writer):
+    suffix = ".vtt"
+
+    def render(self, m: dict[str, Any]) -> str:
+        names = _speaker_names(m)
+        out = ["WEBVTT", "Language: kk", ""]
+        for i, cue in enumerate(m["cues"], 1):
+            name = _vtt_escape(names.get(cue["speaker"], cue["speaker"]))
+            lines = textwrap.wrap(_vtt_escape(cue["text"]), LINE) or [""]
+            out += [str(i), f"{_ts(cue['start'], '.')} --> {_ts(cue['end'], '.')}"]
+            out += [f"<v {name}>{lines[0]}", *lines[1:]]
+            out[-1] += "</v>"
+            out.append("")
+        return "\n".join(out)
+
+
+class WriteSRT(Writer):
+    suffix = ".srt"
+
+    def render(self, m: dict[str, Any]) -> str:
+        names = _speaker_names(m)
+        out: list[str] = []
+        prev = None
+        for i, cue in enumerate(m["cues"], 1):
+            # Name the speaker where the speaker changes, as broadcast subtitles do.
+            text = cue["text"] if cue["speaker"] == prev else f"{names.get(cue['speaker'], '')}: {cue['text']}"
+            prev = cue["speaker"]
+            out += [str(i), f"{_ts(cue['start'], ',')} --> {_ts(cue['end'], ',')}", *textwrap.wrap(text, LINE), ""]
+        return "\n".join(out)
+
+
+class WriteChaptersJSON(Writer):
+    """Podcasting 2.0 JSON chapters, version 1.2.0."""
+
+    suffix = ".chapters.json"
+
+    def render(self, m: dict[str, Any]) -> str:
+        doc: dict[str, Any] = {"version": "1.2.0", "title": m["title"], "fileName": m["audio"]}
+        if m.get("show") and m["show"].get("title"):
+            doc["podcastName"] = m["show"]["title"]
+        doc["chapters"] = [
+            {"startTime": round(c["start"], 3), "endTime": round(c["end"], 3), "title": c["title"]}
+            for c in m["chapters"]
+        ]
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+class WriteTranscriptJSON(Writer):
+    """Podcasting 2.0 JSON transcript."""
+
+    suffix = ".transcript.json"
+
+    def render(self, m: dict[str, Any]) -> str:
+        names = _speaker_names(m)
+        segments = [
+            {"speaker": names.get(c["speaker"], c["speaker"]), "startTime": round(c["start"], 3),
+             "endTime": round(c["end"], 3), "body": c["text"]}
+            for c in m["cues"]
+        ]
+        return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=2) + "\n"
+
+
+class WriteManifest(Writer):
+    suffix = ".json"
+
+    def render(self, m: dict[str, Any]) -> str:
+        return json.dumps(m, ensure_ascii=False, indent=2) + "\n"
+
+
+WRITERS: list[Writer] = [WriteVTT(), WriteSRT(), WriteChaptersJSON(), WriteTranscriptJSON(), WriteManifest()]
+SIDECAR_KEYS = {".vtt": "vtt", ".srt": "srt", ".chapters.json": "chapters", ".transcript.json": "transcript"}

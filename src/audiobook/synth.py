@@ -1,0 +1,127 @@
+"""Synthesize stage: every (voice, spoken text) piece once, cached by content, in parallel workers.
+
+A piece is stored ready for assembly: trimmed and at the episode's sample rate. The cache key covers
+everything that changes those samples, so an edit re-synthesizes only the pieces whose text changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from audiobook.audio import resample, trim_silence, wav_frames, write_wav
+from audiobook.engines import get_engine
+from audiobook.errors import AudiobookError
+from audiobook.voices import VoiceProfile
+
+CACHE_FORMAT = "1"  # bump when the stored form of a piece changes
+
+
+@dataclass(frozen=True)
+class Job:
+    spoken: str
+    profile: VoiceProfile
+    path: Path  # where the finished piece goes
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    frames: int
+    sample_rate: int
+
+
+@dataclass
+class SynthStats:
+    pieces: int = 0
+    synthesized: int = 0
+    cached: int = 0
+
+
+def cache_root(no_cache: bool = False) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
+    """The piece cache folder (platformdirs user cache, so XDG_CACHE_HOME moves it), or a throwaway one."""
+    if no_cache:
+        tmp = tempfile.TemporaryDirectory(prefix="audiobook-")
+        return Path(tmp.name), tmp
+    from platformdirs import user_cache_dir
+
+    root = Path(os.environ.get("AUDIOBOOK_CACHE") or user_cache_dir("audiobook")) / "pieces"
+    root.mkdir(parents=True, exist_ok=True)
+    return root, None
+
+
+def piece_key(spoken: str, profile: VoiceProfile, engine_version: str, rate: int, trim_db: float) -> str:
+    h = hashlib.sha256()
+    for part in (CACHE_FORMAT, profile.engine, engine_version, profile.identity(), str(rate), str(trim_db), spoken):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _make_piece(job: Job, rate: int, trim_db: float) -> tuple[int, int]:
+    """Runs in a worker: one engine instance per process, so a model loads once per worker."""
+    pcm = get_engine(job.profile.engine).synthesize(job.spoken, job.profile)
+    pcm = resample(trim_silence(pcm, trim_db), rate)
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(job.path, pcm)
+    return len(pcm.samples), rate
+
+
+def synthesize_all(
+    texts: Sequence[tuple[str, VoiceProfile]],
+    root: Path,
+    rate: int,
+    trim_db: float = -45.0,
+    jobs: int = 1,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Rendered], SynthStats]:
+    """Return one Rendered per input (same order). Identical pieces are synthesized once."""
+    versions: dict[str, str] = {}
+    paths: list[Path] = []
+    todo: dict[Path, Job] = {}
+    for spoken, profile in texts:
+        if profile.engine not in versions:
+            versions[profile.engine] = get_engine(profile.engine).version()
+        key = piece_key(spoken, profile, versions[profile.engine], rate, trim_db)
+        path = root / key[:2] / f"{key}.wav"
+        paths.append(path)
+        if path not in todo and not path.exists():
+            todo[path] = Job(spoken, profile, path)
+    stats = SynthStats(pieces=len(texts), synthesized=len(todo), cached=len(set(paths)) - len(todo))
+    done = 0
+    # Longest first, so the last piece to finish in a pool is short.
+    ordered = sorted(todo.values(), key=lambda j: len(j.spoken), reverse=True)
+    if jobs <= 1 or len(ordered) < 2:
+        for job in ordered:
+            _make_piece(job, rate, trim_db)
+            done += 1
+            if on_progress:
+                on_progress(done, len(ordered))
+    else:
+        # spawn, not fork: engines (onnxruntime, torch) are not fork-safe once loaded.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_make_piece, job, rate, trim_db) for job in ordered]
+            try:
+                for fut in as_completed(futures):
+                    fut.result()
+                    done += 1
+                    if on_progress:
+                        on_progress(done, len(ordered))
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+    rendered = []
+    for path in paths:
+        try:
+            frames, sr = wav_frames(path)
+        except (OSError, EOFError) as e:
+            raise AudiobookError(f"{path}: cached piece unreadable ({e}); delete it or use --no-cache") from None
+        rendered.append(Rendered(path, frames, sr))
+    return rendered, stats

@@ -1,0 +1,30 @@
+"""Reading user files with one clear error per failure mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audiobook.errors import AudiobookError
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file; missing, unreadable, empty or non-UTF-8 files raise AudiobookError."""
+    if not path.exists():
+        raise AudiobookError(f"{path}: file not found; check the path")
+    if path.is_dir():
+        raise AudiobookError(f"{path}: is a folder; give a text file")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise AudiobookError(f"{path}: cannot be read ({e.strerror}); check its permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise AudiobookError(
+            f"{path}: not UTF-8 text (bad byte at offset {e.start}); save it as UTF-8 and try again"
+        ) from None
+    if "\x00" in text:
+        raise AudiobookError(f"{path}: looks like a binary file, not text; give a UTF-8 text file")
+    if not text.strip():
+        raise AudiobookError(f"{path}: file is empty; give an interview article with text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
