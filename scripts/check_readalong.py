@@ -273,7 +273,8 @@ class Page:
         self.dt = devtools
         self.session = session
 
-    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 15.0) -> dict[str, Any]:
+    def call(self, method: str, params: dict[str, Any] | None = None,
+             timeout: float = 15.0) -> dict[str, Any]:
         return self.dt.call(method, params, self.session, timeout)
 
     def js(self, expression: str, timeout: float = 15.0) -> Any:
@@ -292,7 +293,8 @@ class Page:
         """A real mouse click (trusted events), as a reader would do it."""
         self.call("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
         for kind in ("mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
+            params = {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}
+            self.call("Input.dispatchMouseEvent", params)
 
     def press_enter(self) -> None:
         common = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "nativeVirtualKeyCode": 13}
@@ -381,6 +383,8 @@ PAGE_FACTS = """(() => {
     h1: (document.querySelector("h1") || {}).textContent || "",
     nav: document.querySelectorAll("nav [data-start]").length,
     scripts: document.scripts.length,
+    handlers: Array.from(document.querySelectorAll("*"))
+      .filter((el) => Array.from(el.attributes).some((a) => a.name.startsWith("on"))).length,
     starts: cues.map((el) => parseFloat(el.getAttribute("data-start"))),
     focusable: cues.filter((el) => el.tabIndex >= 0).length,
   };
@@ -391,7 +395,7 @@ ARM_SEEK = """(() => {
   const a = document.querySelector("audio");
   window.__readalongSeek = new Promise((resolve) => {
     a.addEventListener("seeked", () => {
-      const cur = document.querySelector("#transcript [aria-current='true'], [data-start][aria-current='true']");
+      const cur = document.querySelector("#transcript [data-start][aria-current='true']");
       resolve({time: a.currentTime, current: cur ? cur.getAttribute("data-start") : null});
     }, {once: true});
     setTimeout(() => resolve(null), %d);
@@ -403,8 +407,9 @@ TARGET = """(() => {
   const els = Array.from(document.querySelectorAll(%s)).filter((el) => %s);
   const el = els[%d];
   el.scrollIntoView({block: "center"});
-  const r = el.getBoundingClientRect();
-  const x = r.left + Math.min(r.width / 2, 20), y = r.top + r.height / 2;
+  // A sentence may wrap: aim at the middle of its first line box, not of its bounding box.
+  const r = el.getClientRects()[0];
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
   const hit = document.elementFromPoint(x, y);
   return {x, y, start: parseFloat(el.getAttribute("data-start")), text: el.textContent.slice(0, 60),
           onTarget: hit === el || el.contains(hit)};
@@ -412,7 +417,7 @@ TARGET = """(() => {
 
 
 def check_page(page_path: Path, manifest: dict[str, Any], binary: str, timeout: float,
-               from_disk: bool = False) -> str:
+               from_disk: bool = False, screenshot: Path | None = None) -> str:
     cues = manifest.get("cues") or []
     expected_duration = float(manifest["duration"])
     with serve(page_path.parent) as port, chromium(binary, timeout) as devtools:
@@ -430,7 +435,8 @@ def check_page(page_path: Path, manifest: dict[str, Any], binary: str, timeout: 
         if meta is None:
             raise CheckFailed(f"{page_path.name}: no <audio> element")
         duration = meta.get("duration")
-        if meta.get("error") or not isinstance(duration, int | float) or not math.isfinite(duration) or duration <= 0:
+        usable = isinstance(duration, int | float) and math.isfinite(duration) and duration > 0
+        if meta.get("error") or not usable:
             raise CheckFailed(
                 f"{page_path.name}: audio {meta.get('src')} did not load "
                 f"(duration {duration}, media error {meta.get('error')}, readyState {meta.get('readyState')})"
@@ -448,14 +454,16 @@ def check_page(page_path: Path, manifest: dict[str, Any], binary: str, timeout: 
         if facts["scripts"] != 1:
             # Exactly the page's own script: any other one came from markup in article text.
             raise CheckFailed(f"{page_path.name}: {facts['scripts']} <script> elements, expected exactly 1")
+        if facts["handlers"]:
+            raise CheckFailed(f"{page_path.name}: {facts['handlers']} elements with on* handler attributes")
         starts: list[float] = facts["starts"]
         if len(starts) < len(cues):
             raise CheckFailed(f"{page_path.name}: {len(starts)} timed elements for {len(cues)} sentences")
         missing = [c for c in cues if not any(abs(float(c["start"]) - s) < 0.002 for s in starts)]
         if missing:
-            raise CheckFailed(f"{page_path.name}: no element with data-start for cue at {missing[0]['start']} s")
+            raise CheckFailed(f"{page_path.name}: no data-start element for cue at {missing[0]['start']} s")
         if facts["focusable"] < len(cues):
-            raise CheckFailed(f"{page_path.name}: only {facts['focusable']} of {len(starts)} sentences are focusable")
+            raise CheckFailed(f"{page_path.name}: {facts['focusable']} of {len(starts)} sentences focusable")
         if len(starts) < 1:
             raise CheckFailed(f"{page_path.name}: no timed sentences")
 
@@ -463,13 +471,17 @@ def check_page(page_path: Path, manifest: dict[str, Any], binary: str, timeout: 
         not_nav = '!el.closest("nav")'
         # 1) Mouse click on the 3rd sentence.
         clicked = _activate(page, cue_sel, not_nav, min(2, len(starts) - 1), "click", timeout)
+        if screenshot is not None:  # the page as a reader sees it, 3rd sentence highlighted
+            shot = page.call("Page.captureScreenshot", {"format": "png"})["data"]
+            screenshot.write_bytes(base64.b64decode(shot))
         # 2) Enter on a focused sentence (keyboard operation), another one so the time must change.
         key_index = len(starts) - 1 if len(starts) > 1 and min(2, len(starts) - 1) != len(starts) - 1 else 0
         keyed = _activate(page, cue_sel, not_nav, key_index, "enter", timeout)
         # 3) Chapter list seeks.
         chapter = None
         if facts["nav"]:
-            chapter = _activate(page, json.dumps("nav [data-start]"), "true", facts["nav"] - 1, "click", timeout)
+            nav_sel = json.dumps("nav [data-start]")
+            chapter = _activate(page, nav_sel, "true", facts["nav"] - 1, "click", timeout)
 
         _no_problems(page, page_path)
 
@@ -522,12 +534,13 @@ def _activate(page: Page, selector: str, keep: str, index: int, how: str, timeou
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("page", type=Path, help="the read-along page, S.html")
-    parser.add_argument("--manifest", type=Path, help="the episode manifest (default: S.json beside the page)")
+    parser.add_argument("--manifest", type=Path, help="the manifest (default: S.json beside the page)")
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM") or shutil.which("chromium")
                         or "/usr/bin/chromium", help="Chromium binary (default: chromium on PATH)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds allowed for each wait")
     parser.add_argument("--from-disk", action="store_true",
-                        help="open the page as a file:// URL (as a reader would offline) instead of over HTTP")
+                        help="open the page as a file:// URL (as offline readers do) instead of over HTTP")
+    parser.add_argument("--screenshot", type=Path, help="save a PNG of the page after the click")
     args = parser.parse_args(argv)
     try:
         page_path = args.page.resolve()
@@ -540,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SetupFailed(f"{manifest_path}: cannot read the manifest ({exc}); pass --manifest") from exc
         if not (Path(args.chromium).is_file() or shutil.which(args.chromium)):
             raise SetupFailed(f"{args.chromium}: Chromium not found; apt-get install chromium")
-        print(check_page(page_path, manifest, args.chromium, args.timeout, args.from_disk))
+        print(check_page(page_path, manifest, args.chromium, args.timeout, args.from_disk, args.screenshot))
         return 0
     except CheckFailed as exc:
         print(f"read-along check FAILED: {exc}", file=sys.stderr)

@@ -88,8 +88,8 @@ def make_episode(
     }
     (folder / sidecars["vtt"]).write_text("WEBVTT\n\n", encoding="utf-8")
     (folder / sidecars["srt"]).write_text("", encoding="utf-8")
-    (folder / sidecars["chapters"]).write_text(json.dumps({"version": "1.2.0", "chapters": []}), encoding="utf-8")
-    (folder / sidecars["transcript"]).write_text(json.dumps({"version": "1.0.0", "segments": []}), encoding="utf-8")
+    (folder / sidecars["chapters"]).write_text('{"version": "1.2.0", "chapters": []}', encoding="utf-8")
+    (folder / sidecars["transcript"]).write_text('{"version": "1.0.0", "segments": []}', encoding="utf-8")
     if html:
         (folder / sidecars["html"]).write_text(render_readalong(manifest), encoding="utf-8")
     (folder / f"{stem}.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

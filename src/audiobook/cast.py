@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 
+from audiobook.engines import engine_names
 from audiobook.errors import AudiobookError
 from audiobook.models import FoundModel, kazakh_piper_models
 from audiobook.script import ROLES, Script
@@ -88,7 +89,9 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise AudiobookError(f"--voice {item!r}: expected ROLE=PROFILE, e.g. --voice interviewee=guest.toml")
+            raise AudiobookError(
+                f"--voice {item!r}: expected ROLE=PROFILE, e.g. --voice interviewee=guest.toml"
+            )
         out[key.strip()] = value.strip()
     return out
 
@@ -109,6 +112,7 @@ def cast_script(script: Script, overrides: dict[str, str] | None = None) -> dict
     def load(ref: str) -> VoiceProfile:
         if ref not in cache:
             cache[ref] = find_profile(ref)
+            check_profile(cache[ref])
         return cache[ref]
 
     cast: dict[str, VoiceProfile] = {}
@@ -116,3 +120,20 @@ def cast_script(script: Script, overrides: dict[str, str] | None = None) -> dict
         ref = overrides.get(sp.id) or sp.voice or overrides.get(sp.role) or defaults[sp.role]
         cast[sp.id] = load(ref)
     return cast
+
+
+def check_profile(profile: VoiceProfile) -> None:
+    """Fail before any synthesis on what a profile names but cannot be had: an unknown engine, a missing
+    model or config file. Loading the model itself is left to the engine, in the worker that uses it."""
+    where = profile.source or f"voice '{profile.name}'"
+    if profile.engine not in engine_names():
+        names = ", ".join(engine_names())
+        raise AudiobookError(f"{where}: unknown engine '{profile.engine}'; use one of: {names}")
+    if profile.engine == "piper":
+        from audiobook.engines.piper import model_paths as piper_paths
+
+        piper_paths(profile)
+    elif profile.engine == "coqui":
+        from audiobook.engines.coqui import model_paths as coqui_paths
+
+        coqui_paths(profile)

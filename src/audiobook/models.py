@@ -98,10 +98,10 @@ def piper_model_info(onnx: Path, config: Path | None = None) -> FoundModel:
     try:
         data = json.loads(config.read_text(encoding="utf-8"))
         speaker_map = {str(k): int(v) for k, v in (data.get("speaker_id_map") or {}).items()}
-        language = data.get("language", {}).get("code") or data.get("espeak", {}).get("voice") or base.language
+        language = data.get("language", {}).get("code") or data.get("espeak", {}).get("voice")
         return replace(
             base,
-            language=str(language),
+            language=str(language or base.language),
             sample_rate=int(data["audio"]["sample_rate"]),
             num_speakers=int(data.get("num_speakers", 1)),
             speakers={sid: name for name, sid in speaker_map.items()},
@@ -168,7 +168,9 @@ def _check_speaker(model: FoundModel, speaker: int | str, ref: str) -> None:
         or (model.engine == "coqui" and isinstance(speaker, str))  # Coqui checks names when it loads
     )
     if not ok:
-        raise AudiobookError(f"voice '{ref}': {model.name} has no speaker {speaker!r}; speakers: {model.speaker_list()}")
+        raise AudiobookError(
+            f"voice '{ref}': {model.name} has no speaker {speaker!r}; speakers: {model.speaker_list()}"
+        )
 
 
 # --- `audiobook voices` -------------------------------------------------------------------------
@@ -186,10 +188,16 @@ class VoiceTable:
 def engine_status(name: str) -> tuple[bool, str]:
     """(installed, detail) without importing the engine (torch takes seconds to import)."""
     needs = {"espeak": ["espeakng_loader"], "piper": ["piper", "onnxruntime"], "coqui": ["TTS", "torch"]}
-    dists = {"espeak": ["espeakng-loader"], "piper": ["piper-tts", "onnxruntime"], "coqui": ["coqui-tts", "torch"]}
+    dists = {
+        "espeak": ["espeakng-loader"],
+        "piper": ["piper-tts", "onnxruntime"],
+        "coqui": ["coqui-tts", "torch"],
+    }
     missing = [m for m in needs.get(name, []) if importlib.util.find_spec(m) is None]
     if missing:
-        fix = "pip install 'audiobook[coqui]' (see docs/voices.md)" if name == "coqui" else "reinstall audiobook"
+        fix = "reinstall audiobook"
+        if name == "coqui":
+            fix = "pip install 'audiobook[coqui]' (see docs/voices.md)"
         return False, f"missing {', '.join(missing)}; {fix}"
     versions = []
     for dist in dists.get(name, []):
@@ -200,7 +208,23 @@ def engine_status(name: str) -> tuple[bool, str]:
     return True, ", ".join(versions)
 
 
-def describe_voices() -> list[VoiceTable]:
+def describe_voices() -> str:
+    """`audiobook voices` as plain text: each table of `voice_tables()` with aligned columns."""
+    out: list[str] = []
+    for t in voice_tables():
+        out.append(t.title)
+        if not t.rows:
+            out += ["  (none)", ""]
+            continue
+        cells = [t.columns, *t.rows]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(t.columns))]
+        for r in cells:
+            out.append(("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))).rstrip())
+        out.append("")
+    return "\n".join(out)
+
+
+def voice_tables() -> list[VoiceTable]:
     """Engines, voice profiles, models found and the default cast, for `audiobook voices`."""
     from audiobook.cast import default_cast
 
@@ -223,7 +247,8 @@ def describe_voices() -> list[VoiceTable]:
         speaker = "" if p.speaker is None else str(p.speaker)
         profiles.rows.append([p.name, p.engine, model, speaker, str(path), status])
 
-    models = VoiceTable("Models found", ["name", "engine", "language", "rate", "speakers", "path", "status"], [])
+    columns = ["name", "engine", "language", "rate", "speakers", "path", "status"]
+    models = VoiceTable("Models found", columns, [])
     for m in find_models():
         rate = f"{m.sample_rate} Hz" if m.sample_rate else "?"
         models.rows.append(

@@ -27,8 +27,9 @@ TITLE_LIMIT = 60
 _INTERVIEWER_WORDS = {
     "тілші", "тілшісі", "тілшіміз", "сұрақ", "с", "журналист", "журналисі", "журналистің",
     "жүргізуші", "жүргізушісі", "модератор", "модераторы", "корреспондент", "корреспонденті", "корр",
-    "интервьюер", "сұхбаттасқан", "сұхбаттасушы", "вопрос",
+    "интервьюер", "сұхбаттасушы", "вопрос",
 }
+_QUESTION_WORDS = {"сұрақ", "с", "вопрос"}  # interviewer labels that are not a display name
 # Generic answer labels: the speaker is "the interviewee", named from the headline/lead if possible.
 _ANSWER_WORDS = {"жауап", "ж", "ответ"}
 # Job titles used as labels ("Әкім:", "Облыс әкімі:") or before a name in the lead ("Президенті Ильхам
@@ -40,9 +41,14 @@ _TITLE_PREFIXES = (
     "суретші", "әнші", "актер", "актриса", "режиссер", "композитор", "кәсіпкер", "фермер", "өкіл",
     "спикер", "қонақ", "респондент", "меңгеруші", "жетекші", "құрылтайшы", "хатшы", "бастық", "генерал",
 )
+# Possessive/plural endings a title takes ("әкімі", "төрағасы"); a surname like "Әкімов" is no title.
+_TITLE_ENDINGS = {"", "ы", "і", "сы", "сі", "ың", "ің", "ымыз", "іміз", "лары", "лері", "дары", "дері",
+                  "тары", "тері", "ның", "нің", "дың", "дің", "тың", "тің"}
 # Editorial captions: not a speaker label; the paragraph is read in full by the narrator.
 _NOTE_WORDS = {"анықтама", "ескерту", "редакциядан", "дерек", "дереккөз", "фото", "видео", "суретте",
                "автор", "толығырақ"}
+# Bylines ("Сұхбаттасқан: Айгүл Серікқызы") name the journalist but are read by the narrator.
+_BYLINES = ("сұхбаттасқан", "әңгімелескен", "дайындаған", "сұхбатты жүргізген", "сұхбатты дайындаған")
 # Single capitalised words that often precede a colon in ordinary prose; never speaker labels.
 _NOT_NAMES = {
     "мысалы", "мәселен", "айталық", "біріншіден", "екіншіден", "үшіншіден", "төртіншіден", "сонымен",
@@ -66,20 +72,22 @@ _WEAK_CLOSING = ("бұған дейін", "бұдан бұрын", "соныме
 _REPORT_CUES = ("хабарла", "жазған", "жазды", "мәлімде", "жария", "kazinform", "казинформ",
                 "агенттіг", "тілші", "редакция", "сайт")
 
-_FIRST_PERSON = {"мен", "менің", "маған", "мені", "менде", "менен", "біз", "біздің", "бізге", "бізді", "бізде",
-                 "бізден", "өзім", "өзіміз"}
+_FIRST_PERSON = {"мен", "менің", "маған", "мені", "менде", "менен", "біз", "біздің", "бізге", "бізді",
+                 "бізде", "бізден", "өзім", "өзіміз"}
 _FIRST_PERSON_ENDINGS = ("мын", "мін", "пын", "пін", "бын", "бін", "мыз", "міз", "ымдай", "імдей",
                          "ымыздай", "іміздей")
 
 _DASH_RE = re.compile(r"^(?:[—–―‒−]|--?(?=\s))\s*")
-_DATE_PREFIX_RE = re.compile(r"^date:?\s+(\S+)\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_DATE_PREFIX_RE = re.compile(r"^date:?\s+(\d{4}-\d\d?-\d\d?)(?:\s+|$)(.*)$", re.IGNORECASE | re.DOTALL)
 _DATE_ONLY_RE = re.compile(r"^(?:date:?\s+)?\d{4}-\d{2}-\d{2}$", re.IGNORECASE)
-_ISO_PREFIX_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(.*)$", re.DOTALL)
+_ISO_PREFIX_RE = re.compile(r"^(\d{4}-\d\d-\d\d)(?:\s+|$)(.*)$", re.DOTALL)
 _LABEL_RE = re.compile(r"^\**\s*(?P<label>[^:\n]{1,60}?)\s*\**\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL)
 _DATELINE_RE = re.compile(r"^[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ][A-ZА-ЯӘҒҚҢӨҰҮҺІЁ\- ]{1,30}\.\s+\S")
 _INITIAL_RE = re.compile(r"^[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ]\.$")
 _PATRONYMIC_ENDINGS = ("ұлы", "улы", "қызы", "кызы", "ович", "евич", "овна", "евна", "ич")
 _GENITIVE_ENDINGS = ("ның", "нің", "дың", "дің", "тың", "тің")
+_SURNAME_ENDINGS = ("ов", "ев", "ова", "ева", "ин", "ина", "ұлы", "қызы", "улы", "кызы", "ский", "ская",
+                    "бай", "бек", "бекова", "баев", "баева")
 _INSTRUMENTAL_ENDINGS = ("пен", "бен", "мен")
 
 
@@ -116,8 +124,8 @@ def parse_article(text: str, source: str = "<input>") -> Script:
         return Script(title="", date=None, lead="", speakers=[_narrator()], segments=[], chapters=[],
                       warnings=[f"{source}: no text"])
 
-    headline, when, consumed = _headline(paragraphs, source, warnings)
-    paras = _classify(paragraphs[consumed:])
+    headline, when, body = _headline(paragraphs, source, warnings)
+    paras = _classify(body)
 
     lines, lead = _attribute(paras, warnings, source)
     title = headline
@@ -168,26 +176,24 @@ def _starts_turn(line: str) -> bool:
     return bool(_DASH_RE.match(line)) or (bool(m) and _parse_label(m.group("label")) is not None)
 
 
-def _headline(paragraphs: list[str], source: str, warnings: list[str]) -> tuple[str, date | None, int]:
-    """(headline or "", date, how many paragraphs it used up: 0, 1 or 2)."""
-    first = paragraphs[0]
+def _headline(paragraphs: list[str], source: str, warnings: list[str]) -> tuple[str, date | None, list[str]]:
+    """(headline or "", date, the paragraphs after the headline and date prefix)."""
+    first, rest = paragraphs[0], paragraphs[1:]
     when: date | None = None
-    used = 1
-    m = _DATE_PREFIX_RE.match(first) or _ISO_PREFIX_RE.match(first)
-    if m:
+    if m := _DATE_PREFIX_RE.match(first) or _ISO_PREFIX_RE.match(first):
         try:
             when = date.fromisoformat(m.group(1))
         except ValueError:
             warnings.append(f"{source}: date '{m.group(1)}' on the first line is not YYYY-MM-DD; ignored")
         first = m.group(2).strip()
         if not first:  # "date 2025-10-18" alone: the headline is the next line
-            if len(paragraphs) < 2:
-                return "", when, 1
-            first, used = paragraphs[1], 2
+            if not rest:
+                return "", when, []
+            first, rest = rest[0], rest[1:]
     if _DASH_RE.match(first) or _DATELINE_RE.match(first) or _strong_label(first):
         # The text starts with the lead or a turn: there is no headline to read.
-        return "", when, used - 1
-    return first, when, used
+        return "", when, [first, *rest]
+    return first, when, rest
 
 
 def _strong_label(text: str) -> bool:
@@ -207,7 +213,7 @@ def _word_kind(word: str) -> str:
         return "answer"
     if low in _NOTE_WORDS:
         return "note"
-    if any(low.startswith(p) and len(low) - len(p) <= 4 for p in _TITLE_PREFIXES):
+    if any(low.startswith(p) and low[len(p):] in _TITLE_ENDINGS for p in _TITLE_PREFIXES):
         return "title"
     if _INITIAL_RE.match(word) or (word[:1].isupper() and word.strip(".'’-").replace("-", "").isalpha()):
         return "cap"
@@ -256,6 +262,9 @@ def _parse_label(raw: str) -> _Label | None:
 def _classify(body: list[str]) -> list[_Para]:
     paras: list[_Para] = []
     for text in body:
+        if text.lower().startswith(_BYLINES):
+            paras.append(_Para(text, "note", text))
+            continue
         if m := _DASH_RE.match(text):
             paras.append(_Para(text, "dash", text[m.end():].strip()))
             continue
@@ -281,10 +290,10 @@ def _accept_weak_labels(paras: list[_Para]) -> None:
     more likely prose ("Статистика: биыл ...") inside an answer."""
     strong = [p.label for p in paras if p.kind == "label" and p.label]
     weak = [p.candidate.key for p in paras if p.candidate]
-    surnames = {lab.name.split()[-1].lower() for lab in strong if not lab.generic}
+    parts = {w.lower() for lab in strong if not lab.generic for w in lab.name.split()}
     for p in paras:
         c = p.candidate
-        if c and (weak.count(c.key) >= 2 or c.key in surnames):
+        if c and (weak.count(c.key) >= 2 or c.key in parts):
             m = _LABEL_RE.match(p.text)
             assert m
             p.kind, p.label, p.candidate = "label", c, None
@@ -292,19 +301,31 @@ def _accept_weak_labels(paras: list[_Para]) -> None:
 
 
 def _merge_name_variants(paras: list[_Para]) -> None:
-    """"А. Серікқызы" and "Серікқызы" after "Айгүл Серікқызы" are the same person."""
-    full: dict[str, _Label] = {}
+    """"А. Серікқызы", "Серікқызы" or "Айгүл" after "Айгүл Серікқызы" are the same person (when only one
+    full name fits)."""
+    full = [p.label for p in paras if p.kind == "label" and p.label and not p.label.generic
+            and len(p.label.name.split()) >= 2 and not _INITIAL_RE.match(p.label.name.split()[0])]
     for p in paras:
         lab = p.label
         if p.kind != "label" or not lab or lab.generic:
             continue
-        words = lab.name.split()
-        short = len(words) == 1 or all(_INITIAL_RE.match(w) for w in words[:-1])
-        surname = words[-1].lower()
-        if short and surname in full and full[surname].role == lab.role:
-            p.label = full[surname]
-        elif not short or surname not in full:
-            full.setdefault(surname, lab)
+        words = lab.name.lower().split()
+        if len(words) == 1:  # first name or surname
+            fits = {f.key: f for f in full if words[0] in (_first(f), _last(f))}
+        elif all(_INITIAL_RE.match(w) for w in lab.name.split()[:-1]):  # "Е. Қасымов"
+            fits = {f.key: f for f in full if _last(f) == words[-1] and _first(f).startswith(words[0][0])}
+        else:
+            continue
+        if len(fits) == 1:
+            p.label = next(iter(fits.values()))
+
+
+def _first(lab: _Label) -> str:
+    return lab.name.lower().split()[0]
+
+
+def _last(lab: _Label) -> str:
+    return lab.name.lower().split()[-1]
 
 
 # --- attribution ---------------------------------------------------------------------------------
@@ -315,7 +336,10 @@ def _attribute(paras: list[_Para], warnings: list[str], source: str) -> tuple[li
     labels = [p for p in paras if p.kind == "label"]
     dashes = [p for p in paras if p.kind == "dash"]
     label_speakers = {p.label.key for p in labels if p.label}
-    label_mode = len(labels) >= 2 and (len(labels) >= len(dashes) or len(label_speakers) >= 2)
+    # Label layout needs labels at least as often as dashes, or two speakers' labels and not a handful
+    # among many dash turns (then they are prose like "Ұлттық Банк: ..." inside answers).
+    label_mode = len(labels) >= 2 and (
+        len(labels) >= len(dashes) or (len(label_speakers) >= 2 and 2 * len(labels) >= len(dashes)))
     if not label_mode:
         # Dash layout: only role-word labels ("Сұрақ:") are trusted; a capitalised phrase before a colon
         # inside an answer is prose.
@@ -458,7 +482,7 @@ def _dash_roles(paras: list[_Para], closing: int, warnings: list[str], source: s
     roles = ("@interviewer", "@interviewee")
 
     def emit(role: int, ask: bool) -> float:
-        return float(ask) if role == 1 else float(not ask) * 0.999  # tie -> the question reading
+        return float(ask) if role == 1 else float(not ask)  # the half-unit penalties above avoid ties
 
     cost = [emit(0, asks[0]), first_answer + emit(1, asks[0])]
     back: list[list[int]] = []
@@ -505,7 +529,7 @@ def _interviewee_name(headline: str, lead: str) -> str | None:
     for text in (headline, lead):
         if name := _name_after_title(text):
             return name
-    return None
+    return _name_before_gave(lead)
 
 
 def _tokens(text: str) -> list[str]:
@@ -543,9 +567,24 @@ def _name_after_title(text: str) -> str | None:
         if _word_kind(tok) != "title" or not (_is_name_word(toks[i + 1]) and _is_name_word(toks[i + 2])):
             continue
         words = toks[i + 1:i + 3]
-        if i + 3 < len(toks) and words[1].lower().endswith(_PATRONYMIC_ENDINGS) and _is_name_word(toks[i + 3]):
+        if i + 3 < len(toks) and words[1].lower().endswith(_PATRONYMIC_ENDINGS) and _is_name_word(
+                toks[i + 3]):
             words.append(toks[i + 3])
         return " ".join(words)
+    return None
+
+
+def _name_before_gave(text: str) -> str | None:
+    """"Асқар Сүлейменов Kazinform тілшісіне берген сұхбатында": the nearest name before "берген",
+    accepted only with a surname ending so "Әлиев Қазақстанға" is not taken for a name."""
+    toks = _tokens(text)
+    for i, tok in enumerate(toks):
+        if tok.lower() != "берген" or not any(t.lower().startswith("сұхбат") for t in toks[i + 1:i + 3]):
+            continue
+        for j in range(i - 1, max(i - 9, 0), -1):
+            first, last = toks[j - 1], toks[j]
+            if _is_name_word(first) and _is_name_word(last) and last.lower().endswith(_SURNAME_ENDINGS):
+                return f"{first} {last}"
     return None
 
 
@@ -579,7 +618,9 @@ def _speakers(lines: list[_Line], paras: list[_Para], name: str | None) -> dict[
             keys.append(line.speaker)
     out = {"narrator": _narrator()}
     used = {"narrator", "interviewer", "interviewee"}
-    for role, default in (("interviewer", INTERVIEWER_NAME), ("interviewee", name or GUEST_NAME)):
+    sides: tuple[tuple[Role, str], ...] = (
+        ("interviewer", INTERVIEWER_NAME), ("interviewee", name or GUEST_NAME))
+    for role, default in sides:
         group = [k for k in keys if _role_of(k, labels) == role]
         for key in group:
             lab = labels.get(key)
@@ -589,7 +630,7 @@ def _speakers(lines: list[_Line], paras: list[_Para], name: str | None) -> dict[
                 if role == "interviewee" and name and len(group) == 1 and (
                         _is_title(lab.name) or lab.name.lower() in name.lower().split()):
                     display = name  # "Әкім:" or "Асқар:" -> "Асқар Ержанов" from the headline, for tags
-            elif lab and role == "interviewer" and lab.name.lower().strip(".") not in {"сұрақ", "с", "вопрос"}:
+            elif lab and role == "interviewer" and lab.name.lower().strip(".") not in _QUESTION_WORDS:
                 display = lab.name  # "Журналист", "Модератор" as written
             if len(group) == 1 or key.startswith("@"):
                 sid = role
@@ -599,7 +640,7 @@ def _speakers(lines: list[_Line], paras: list[_Para], name: str | None) -> dict[
                 while sid in used:
                     sid, n = f"{base}-{n}", n + 1
                 used.add(sid)
-            out[key] = Speaker(id=sid, name=display, role=role)  # type: ignore[arg-type]
+            out[key] = Speaker(id=sid, name=display, role=role)
     return out
 
 
@@ -621,7 +662,9 @@ def _narrator() -> Speaker:
     return Speaker(id="narrator", name=NARRATOR_NAME, role="narrator")
 
 
-def _chapters(lines: list[_Line], speakers: dict[str, Speaker], title: str) -> tuple[list[Segment], list[Chapter]]:
+def _chapters(
+    lines: list[_Line], speakers: dict[str, Speaker], title: str
+) -> tuple[list[Segment], list[Chapter]]:
     """Chapter 0 = headline and lead; a new chapter at each question that follows an answer.
 
     Closing notes stay in the last chapter: a one-paragraph note is not worth its own chapter mark.

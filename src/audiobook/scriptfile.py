@@ -29,7 +29,8 @@ SCRIPT_SUFFIXES = (".yaml", ".yml", ".json")
 _HEADER = """\
 # Audiobook script. Edit it, then render it with:  audiobook render {name}
 # What you can change:
-#   speakers: voice  - a voice profile name (a .toml in voices/, e.g. kk-narrator) or a path to one;
+#   speakers: voice  - a voice profile name (a .toml in voices/, e.g. kk-narrator), a Piper voice as
+#                      NAME:SPEAKER (e.g. kk_KZ-issai-high:1) or a path to a .toml;
 #                      null = the cast's default voice for the speaker's role
 #             name   - the name shown in transcripts and tags
 #             role   - narrator, interviewer or interviewee
@@ -85,11 +86,11 @@ def dump_json(script: Script) -> str:
 
 
 def format_script(script: Script, width: int = 200) -> str:
-    """Who says what, chapter by chapter, for a person to check before rendering."""
+    """Who says what, chapter by chapter, for a person to check before rendering. Warnings are left to
+    the caller (the CLI prints them on stderr)."""
     out = [script.title + (f" ({script.date.isoformat()})" if script.date else "")]
     out.append("Speakers: " + ", ".join(
         f"{s.id} = {s.name} [{s.role}]" + (f" voice {s.voice}" if s.voice else "") for s in script.speakers))
-    out += [f"Warning: {w}" for w in script.warnings]
     names = {s.id: s.name for s in script.speakers}
     starts = {c.first_segment: (n, c.title) for n, c in enumerate(script.chapters)}
     for i, seg in enumerate(script.segments):
@@ -172,7 +173,8 @@ def load_script_file(path: Path) -> Script:
             raise AudiobookError(f"{path}{line}: invalid YAML ({problem}); fix the syntax there "
                                  "(check indentation and quotes)") from None
         except yaml.YAMLError as e:
-            raise AudiobookError(f"{path}: invalid YAML ({' '.join(str(e).split())}); fix the syntax") from None
+            problem = " ".join(str(e).split())
+            raise AudiobookError(f"{path}: invalid YAML ({problem}); fix the syntax") from None
     return _build(data, _File(path, root))
 
 
@@ -224,7 +226,7 @@ def _voice(f: _File, ref: Any, sid: str, where: tuple[str | int, ...]) -> str | 
         find_profile(resolved)
     except AudiobookError as e:
         raise f.error(where, f"unknown voice '{ref}' for speaker '{sid}' ({e}); "
-                      "use a profile name from voices/ or a path to a .toml") from None
+                      "use a profile name from voices/, NAME:SPEAKER or a path to a .toml") from None
     return resolved
 
 
@@ -239,7 +241,8 @@ def _build(data: Any, f: _File) -> Script:
         try:
             when = date.fromisoformat(str(data["date"]))
         except ValueError:
-            raise f.error(("date",), f"date {data['date']!r} is not YYYY-MM-DD; fix it or write null") from None
+            raise f.error(("date",), f"date {data['date']!r} is not YYYY-MM-DD; fix it or write null") \
+                from None
     lead = _str(f, data, "lead", (), required=False)
 
     speakers: list[Speaker] = []
@@ -251,7 +254,8 @@ def _build(data: Any, f: _File) -> Script:
             raise f.error((*at, "id"), f"speaker id '{sid}' is used twice; give each speaker its own id")
         name = _str(f, d, "name", at, required=False) or sid
         role = _role(f, d.get("role"), (*at, "role"))
-        speakers.append(Speaker(id=sid, name=name, role=role, voice=_voice(f, d.get("voice"), sid, (*at, "voice"))))
+        voice = _voice(f, d.get("voice"), sid, (*at, "voice"))
+        speakers.append(Speaker(id=sid, name=name, role=role, voice=voice))
     by_id = {s.id: s for s in speakers}
 
     raw_segments = _list(f, data, "segments")

@@ -32,8 +32,9 @@ class CoquiEngine:
     def __init__(self) -> None:
         self._api = _import_tts()
         self._models: dict[tuple[str, str], TTS] = {}
-        # Coqui logs every sentence at INFO; a render makes thousands.
-        logging.getLogger("TTS").setLevel(logging.WARNING)
+        # Coqui logs every sentence, and warns about things that do not matter here (e.g. "Could not
+        # identify language" for MMS); a render makes thousands of calls and reports its own errors.
+        logging.getLogger("TTS").setLevel(logging.ERROR)
 
     def version(self) -> str:
         import torch
@@ -47,7 +48,9 @@ class CoquiEngine:
         if key not in self._models:
             try:
                 self._models[key] = self._api(
-                    model_path=str(checkpoint), config_path=str(config) if config else None, progress_bar=False
+                    model_path=str(checkpoint),
+                    config_path=str(config) if config else None,
+                    progress_bar=False,
                 )
             except Exception as e:  # torch / Coqui raise many types for a file that is not their model
                 raise AudiobookError(
@@ -114,18 +117,21 @@ def model_paths(profile: VoiceProfile) -> tuple[Path, Path | None]:
     vocab.txt beside it itself, and only does so when the path contains "fairseq". A file is a Coqui
     checkpoint whose config.json is `config`, or beside it."""
     if not profile.model:
-        raise AudiobookError(f'{_where(profile)}: no model given; add model = "path/to/model.pth" or an MMS folder')
+        raise AudiobookError(
+            f'{_where(profile)}: no model given; add model = "path/to/model.pth" or an MMS folder'
+        )
     model = Path(profile.model)
     if not model.exists():
         raise AudiobookError(
-            f"{model}: model file not found; download it (see docs/voices.md) or fix 'model' in {_where(profile)}"
+            f"{model}: model file not found; download it (see docs/voices.md) or fix 'model' in "
+            f"{_where(profile)}"
         )
     if model.is_dir():
         for needed in ("config.json", "vocab.txt"):
             if not (model / needed).is_file():
                 raise AudiobookError(
-                    f"{model}: not an MMS model folder (no {needed}); point 'model' in {_where(profile)} at the "
-                    "folder Coqui downloaded (tts_models--kaz--fairseq--vits)"
+                    f"{model}: not an MMS model folder (no {needed}); point 'model' in {_where(profile)} "
+                    "at the folder Coqui downloaded (tts_models--kaz--fairseq--vits)"
                 )
         checkpoints = sorted(model.glob("G_*.pth")) or sorted(model.glob("*.pth"))
         if len(checkpoints) != 1:
@@ -159,7 +165,9 @@ def resolve_speaker(profile: VoiceProfile, speakers: list[str]) -> str | None:
     if not speakers:
         if sp is None or sp in (0, "0"):
             return None
-        raise AudiobookError(f"{_where(profile)}: speaker {sp!r} given but the model has one speaker; remove 'speaker'")
+        raise AudiobookError(
+            f"{_where(profile)}: speaker {sp!r} given but the model has one speaker; remove 'speaker'"
+        )
     if sp is None:
         return speakers[0]
     if isinstance(sp, str) and sp in speakers:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -47,7 +48,8 @@ class EspeakEngine:
         ]
         lib.espeak_Info.restype = ctypes.c_char_p
         lib.espeak_Info.argtypes = [ctypes.c_void_p]
-        data = str(espeakng_loader.get_data_path()).encode()
+        self._data = Path(espeakng_loader.get_data_path())
+        data = str(self._data).encode()
         self.sample_rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data, 0)
         if self.sample_rate <= 0:
             raise AudiobookError(f"espeak-ng failed to start with data at {data.decode()}; reinstall espeakng-loader")
@@ -70,7 +72,9 @@ class EspeakEngine:
         key = (profile.voice, profile.variant)
         if key != self._voice_set:
             name = profile.voice + (f"+{profile.variant}" if profile.variant else "")
-            if self._lib.espeak_SetVoiceByName(name.encode()) != _EE_OK:
+            # espeak-ng ignores an unknown variant silently; a typo must not pass for a different voice.
+            bad_variant = profile.variant and not (self._data / "voices" / "!v" / profile.variant).is_file()
+            if bad_variant or self._lib.espeak_SetVoiceByName(name.encode()) != _EE_OK:
                 raise AudiobookError(
                     f"{profile.source or profile.name}: espeak-ng has no voice '{name}'; "
                     "check 'voice' and 'variant' (e.g. voice = \"kk\", variant = \"m3\")"

@@ -41,7 +41,8 @@ class PiperEngine:
     def version(self) -> str:
         import onnxruntime
 
-        return f"piper-tts {metadata.version('piper-tts')}; onnxruntime {onnxruntime.__version__}; r{ENGINE_REVISION}"
+        piper_version = metadata.version("piper-tts")
+        return f"piper-tts {piper_version}; onnxruntime {onnxruntime.__version__}; r{ENGINE_REVISION}"
 
     def load(self, profile: VoiceProfile) -> PiperVoice:
         """The profile's model, loaded once per (model, config) per process."""
@@ -86,7 +87,8 @@ def model_paths(profile: VoiceProfile) -> tuple[Path, Path]:
     model = Path(profile.model)
     if not model.is_file():
         raise AudiobookError(
-            f"{model}: model file not found; download it ({DOWNLOAD_HINT}) or fix 'model' in {_where(profile)}"
+            f"{model}: model file not found; download it ({DOWNLOAD_HINT}) or fix 'model' in "
+            f"{_where(profile)}"
         )
     config = Path(profile.config) if profile.config else Path(f"{model}.json")
     if not config.is_file():
@@ -97,17 +99,20 @@ def model_paths(profile: VoiceProfile) -> tuple[Path, Path]:
     return model, config
 
 
+_CONFIG_KEYS = ("num_symbols", "num_speakers", "audio", "espeak", "phoneme_id_map")
+
+
 def read_config(config: Path) -> dict[str, Any]:
     """The voice's .onnx.json, checked for the keys piper needs."""
     try:
         data = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise AudiobookError(f"{config}: not a Piper voice config ({_first_line(e)}); download it again") from None
-    missing = [k for k in ("num_symbols", "num_speakers", "audio", "espeak", "phoneme_id_map") if k not in data]
-    if not isinstance(data, dict) or missing:
-        raise AudiobookError(
-            f"{config}: not a Piper voice config (missing {', '.join(missing) or 'everything'}); download it again"
-        )
+        raise _bad_config(config, _first_line(e)) from None
+    if not isinstance(data, dict):
+        raise _bad_config(config, "not a JSON object")
+    missing = [k for k in _CONFIG_KEYS if k not in data]
+    if missing:
+        raise _bad_config(config, f"missing {', '.join(missing)}")
     return data
 
 
@@ -117,7 +122,7 @@ def _load_voice(model: Path, config: Path, profile: VoiceProfile) -> PiperVoice:
     try:
         PiperConfig.from_dict(read_config(config))
     except (KeyError, TypeError, ValueError) as e:
-        raise AudiobookError(f"{config}: not a Piper voice config ({_first_line(e)}); download it again") from None
+        raise _bad_config(config, _first_line(e)) from None
     try:
         voice = PiperVoice.load(model, config_path=config)
     except Exception as e:  # onnxruntime raises its own exception types for unreadable or foreign files
@@ -152,7 +157,9 @@ def resolve_speaker(
     if num_speakers <= 1:
         if speaker in (0, "0"):
             return None
-        raise AudiobookError(f"{where}: speaker {speaker!r} given but the model has one speaker; remove 'speaker'")
+        raise AudiobookError(
+            f"{where}: speaker {speaker!r} given but the model has one speaker; remove 'speaker'"
+        )
     if isinstance(speaker, int) or speaker.strip().isdigit():
         sid = int(speaker)
         if 0 <= sid < num_speakers:
@@ -189,6 +196,10 @@ def _join(chunks: list[np.ndarray], rate: int) -> np.ndarray:
     if peak > 1e-6:
         audio = audio * (PEAK / peak)
     return np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
+
+
+def _bad_config(config: Path, why: str) -> AudiobookError:
+    return AudiobookError(f"{config}: not a Piper voice config ({why}); download it again")
 
 
 def _where(profile: VoiceProfile) -> str:

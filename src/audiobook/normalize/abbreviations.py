@@ -7,7 +7,6 @@ user may want to change belongs in voices/lexicon.txt, which is applied first an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from audiobook.normalize.morph import KAZ_LOWER, attach, is_suffix
 
@@ -135,7 +134,8 @@ _UNIT_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(UNITS)}){_END}(?![\w²�
 _NUMBER_UNIT_RE = re.compile(rf"(?<=\d)(?P<sp> ?)(?P<key>{_alternation(NUMBER_UNITS)}){_END}(?![\w²³])")
 # A dotted abbreviation; the final period may be missing on the multi-letter ones ("т.б" at line end).
 _DOTTED_RE = re.compile(
-    rf"(?<![\w.])(?P<key>{_alternation(DOTTED)}|т\.с\.с|т\.б)(?P<after>\s*[»\")\]]*\s*(?P<next>\S?))"
+    rf"(?<![\w.])(?P<key>{_alternation(DOTTED)}|т\.с\.с(?![\w.])|т\.б(?![\w.]))"
+    r"(?=\s*[»\")\]]*\s*(?P<next>\S?))"
 )
 # Units joined by a slash: "км/сағ" -> "километр сағатына".
 _PER_HOUR_RE = re.compile(r"(?<![\w])(км|м)/(сағ|с)\.?(?![\w])")
@@ -160,13 +160,18 @@ def _dotted(m: re.Match[str]) -> str:
     spoken = DOTTED.get(key) or DOTTED[key + "."]
     nxt = m.group("next")
     keep_period = not nxt or (key.rstrip(".") + "." in _SENTENCE_END and nxt.isupper())
-    return spoken + ("." if keep_period else "") + m.group("after")
+    return spoken + ("." if keep_period else "")
 
 
-def expand_abbreviations(text: str, protect: Callable[[str], str] = lambda s: s) -> str:
+def expand_number_units(text: str) -> str:
+    """Short units right after a number, Latin ones included: "5 т" -> "5 тонна", "50 MW" -> "50 мегаватт"."""
+    return _NUMBER_UNIT_RE.sub(lambda m: " " + _ending(m, NUMBER_UNITS[m.group("key")], False), text)
+
+
+def expand_abbreviations(text: str) -> str:
     """Expand acronyms, units and dotted abbreviations in text."""
     text = _PER_HOUR_RE.sub(lambda m: "километр сағатына" if m.group(1) == "км" else "метр секундына", text)
     text = _DOTTED_RE.sub(_dotted, text)
     text = _ACRONYM_RE.sub(_acronym, text)
     text = _UNIT_RE.sub(lambda m: _ending(m, UNITS[m.group("key")], False), text)
-    return _NUMBER_UNIT_RE.sub(lambda m: " " + _ending(m, NUMBER_UNITS[m.group("key")], False), text)
+    return expand_number_units(text)

@@ -103,10 +103,10 @@ def ordinal(n: int) -> str:
     return ordinalize(cardinal(n))
 
 
-def _denominator_ablative(places: int) -> str:
-    """10 -> "оннан", 100 -> "жүзден", 1000 -> "мыңнан" (the "of N parts" in a decimal)."""
-    words = cardinal(10**places)
-    if places >= 3:
+def denominator_ablative(n: int) -> str:
+    """10 -> "оннан", 100 -> "жүзден", 1000 -> "мыңнан": the "of N parts" in decimals and fractions."""
+    words = cardinal(n)
+    if n >= 1000:
         words = words.removeprefix("бір ")
     last = words.rsplit(" ", 1)[-1]
     back = harmony_is_back(last)
@@ -121,7 +121,9 @@ def _denominator_ablative(places: int) -> str:
 
 def decimal(whole: str, fraction: str) -> str:
     """Decimal comma: ("4", "2") -> "төрт бүтін оннан екі"; ("1", "25") -> "бір бүтін жүзден жиырма бес"."""
-    return f"{cardinal(int(whole))} бүтін {_denominator_ablative(len(fraction))} {cardinal(int(fraction))}"
+    return (
+        f"{cardinal(int(whole))} бүтін {denominator_ablative(10 ** len(fraction))} {cardinal(int(fraction))}"
+    )
 
 
 _ROMAN = (

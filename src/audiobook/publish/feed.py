@@ -125,11 +125,11 @@ class ShowInfo:
                 continue
             if key == "explicit":
                 if not isinstance(value, bool):
-                    raise AudiobookError(f"{source}: explicit must be true or false; got {value!r}")
+                    raise AudiobookError(f"{source}: explicit is {value!r}; write explicit = true or false")
                 values[key] = value
             else:
                 if not isinstance(value, str):
-                    raise AudiobookError(f"{source}: {key} must be text; got {value!r}")
+                    raise AudiobookError(f"{source}: {key} is {value!r}, not text; write it in quotes")
                 if value.strip():
                     values[key] = value.strip()
         return cls(**values)

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Benchmark `audiobook render` against its floor, cold and warm, on an interview and one ten times longer.
+
+The floor, measured in the same run: the engine's raw synthesis of the same normalized text (one
+process, no cache, no trimming) plus one MP3 encode of audio as long as the episode at the same
+settings. Each render runs as a separate `audiobook render` process, timed from outside, with its peak
+RSS read from the kernel (wait4).
+
+    python scripts/bench.py ../shared/examples/kazinform-2025-10-18-aliyev-interview.txt
+    python scripts/bench.py ARTICLE --piper-model voice.onnx   # adds the 1-vs-2-core Piper run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from audiobook.engines import get_engine
+from audiobook.ffmpeg import encode
+from audiobook.normalize import default_lexicon
+from audiobook.package import mp3_args
+from audiobook.render import RenderOptions, load_script, script_lines
+from audiobook.cast import cast_script
+
+ORDINALS = ["бірінші", "екінші", "үшінші", "төртінші", "бесінші", "алтыншы", "жетінші", "сегізінші", "тоғызыншы"]
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS MiB, stderr) of one command."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}{out}")
+    return seconds, usage.ru_maxrss / 1024, err
+
+
+def make_long(article: Path, dest: Path, times: int = 10) -> Path:
+    """The article's turns repeated `times` times. Each copy's sentences get a distinct closing word,
+    so no copy is served from another's cache: the long render really speaks ten times the text."""
+    lines = article.read_text(encoding="utf-8").splitlines()
+    head, body = lines[:2], [ln for ln in lines[2:] if ln.strip()]
+    out = list(head)
+    for k in range(times):
+        mark = f" ({ORDINALS[k - 1]} нұсқа)" if k else ""
+        out += [re.sub(r"([.?!])(\s|$)", lambda m: mark + m.group(1) + m.group(2), ln) if k else ln for ln in body]
+    dest.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return dest
+
+
+def floor(article: Path, duration: float, bitrate: str) -> tuple[float, float, float]:
+    """(synthesis s, encode s, total) for the text of `article` with the default cast."""
+    script = load_script(article)
+    cast = cast_script(script)
+    lines, _ = script_lines(script, default_lexicon())
+    engines = {p.engine: get_engine(p.engine) for p in cast.values()}
+    t0 = time.perf_counter()
+    for line in lines:
+        profile = cast[line.speaker]
+        engines[profile.engine].synthesize(line.spoken, profile)
+    synth = time.perf_counter() - t0
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(int(duration * 22050)) * 0.05).astype(np.float32)
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        encode(x, 22050, Path(d) / "floor.mp3", mp3_args(RenderOptions(bitrate=bitrate)))
+        enc = time.perf_counter() - t0
+    return synth, enc, synth + enc
+
+
+def pieces_synthesized(stderr: str) -> str:
+    m = re.search(r"(\d+) pieces synthesized, (\d+) from cache", stderr)
+    return f"{m.group(1)} synthesized / {m.group(2)} cached" if m else "?"
+
+
+def bench_article(article: Path, work: Path, extra: list[str], label: str) -> dict[str, float]:
+    env = {**os.environ, "AUDIOBOOK_CACHE": str(work / f"cache-{label}")}
+    shutil.rmtree(work / f"cache-{label}", ignore_errors=True)
+    cmd = [sys.executable, "-m", "audiobook", "render", str(article), "-o", str(work / "out"), *extra]
+    cold, rss, err = run(cmd, env)
+    warm, rss_w, err_w = run(cmd, env)
+    import json
+
+    manifest = json.loads((work / "out" / f"{article.stem}.json").read_text(encoding="utf-8"))
+    syn, enc, fl = floor(article, manifest["duration"], "96k")
+    print(f"{label}: {manifest['duration'] / 60:.1f} min of audio, {len(manifest['cues'])} sentences")
+    print(f"  cold render {cold:6.2f} s   floor {fl:6.2f} s (synthesis {syn:.2f} + encode {enc:.2f})"
+          f"   ratio {cold / fl:.2f}x   peak RSS {rss:.0f} MiB   [{pieces_synthesized(err)}]")
+    print(f"  warm render {warm:6.2f} s   peak RSS {rss_w:.0f} MiB   [{pieces_synthesized(err_w)}]")
+    return {"cold": cold, "warm": warm, "floor": fl, "rss": rss, "duration": manifest["duration"]}
+
+
+def bench_edit(article: Path, work: Path) -> None:
+    """Re-render after editing one answer: only that answer's changed sentences are synthesized."""
+    env = {**os.environ, "AUDIOBOOK_CACHE": str(work / "cache-edit")}
+    copy = work / "edit" / article.name
+    copy.parent.mkdir(exist_ok=True)
+    shutil.copy(article, copy)
+    cmd = [sys.executable, "-m", "audiobook", "render", str(copy), "-o", str(work / "edit-out")]
+    run(cmd, env)
+    lines = copy.read_text(encoding="utf-8").splitlines()
+    # The second answer's first paragraph: change its first sentence only.
+    answers = [i for i, ln in enumerate(lines) if ln.lstrip().startswith(("—", "–"))][1::2]
+    i = answers[1]
+    lines[i] = re.sub(r"([.?!])", r" және тағы бір сөз\1", lines[i], count=1)
+    copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    seconds, _, err = run(cmd, env)
+    print(f"edit one sentence of one answer, warm re-render: {seconds:.2f} s [{pieces_synthesized(err)}]")
+
+
+def bench_piper(article: Path, work: Path, model: Path) -> None:
+    profile = work / "piper.toml"
+    profile.write_text(f'engine = "piper"\nmodel = "{model}"\n', encoding="utf-8")
+    voices = [a for role in ("narrator", "interviewer", "interviewee") for a in ("--voice", f"{role}={profile}")]
+    times = {}
+    for jobs in (1, 2):
+        env = {**os.environ, "AUDIOBOOK_CACHE": str(work / f"cache-piper-{jobs}")}
+        cmd = [sys.executable, "-m", "audiobook", "render", str(article), "-o", str(work / "piper"),
+               "--jobs", str(jobs), *voices]
+        times[jobs], rss, _ = run(cmd, env)
+        print(f"piper, {jobs} worker(s): {times[jobs]:.2f} s, peak RSS {rss:.0f} MiB")
+    print(f"piper speedup 2 cores over 1: {times[1] / times[2]:.2f}x")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("article", type=Path)
+    ap.add_argument("--piper-model", type=Path, help="a Piper .onnx voice for the parallel-speedup run")
+    ap.add_argument("--skip-long", action="store_true")
+    args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="audiobook-bench-") as d:
+        work = Path(d)
+        short = bench_article(args.article, work, [], "interview")
+        if not args.skip_long:
+            long = bench_article(make_long(args.article, work / f"{args.article.stem}-x10.txt"), work, [], "x10")
+            print(f"ten times the text: {long['cold'] / short['cold']:.2f}x the time "
+                  f"(audio {long['duration'] / short['duration']:.2f}x, floor {long['floor'] / short['floor']:.2f}x)")
+        bench_edit(args.article, work)
+        if args.piper_model:
+            bench_piper(args.article, work, args.piper_model)
+
+
+if __name__ == "__main__":
+    main()

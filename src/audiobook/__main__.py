@@ -1,0 +1,3 @@
+from audiobook.cli import app
+
+app(prog_name="audiobook")

@@ -1,0 +1,114 @@
+"""Kazakh text normalizer: what the voices are given instead of digits, abbreviations and Latin letters.
+
+normalize() works sentence by sentence, in this order: an acronym in brackets right after its own
+expansion is dropped ("Біріккен Ұлттар Ұйымы (БҰҰ)"); the pronunciation lexicon (its output is final and
+is hidden from the later rules); quotes dropped and brackets made commas; digits split from letters; short
+units after numbers; Roman numerals; Latin script into Cyrillic; abbreviations; numbers in context;
+remaining signs; dashes into pauses and spacing tidied. A sentence written with a capital (or one starting
+with a number and ending with . ! ? …) starts with a capital.
+
+Conventions are documented where they live: numbers.py (cardinals keep num2words' "бір мың"),
+rules.py (ordinal contexts), morph.py (endings), abbreviations.py, translit.py, punct.py, sentences.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from audiobook.normalize import abbreviations, punct, rules, translit
+from audiobook.normalize.lexicon import Lexicon, default_lexicon, load_lexicon
+from audiobook.normalize.sentences import split_sentences
+
+__all__ = [
+    "Lexicon",
+    "default_lexicon",
+    "load_lexicon",
+    "normalize",
+    "normalize_lines",
+    "split_sentences",
+]
+
+_PROTECT_BASE = 0xF0000  # supplementary private use area: never in text, never matched by \w or \d
+_PROTECTED = re.compile("[\U000f0000-\U000ffffd]")
+_FIRST_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?…][»\"”’)\]]*\s*$")
+_FIRST_LETTER = re.compile(r"[^\W\d_]|[\U000f0000-\U000ffffd]")
+_BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[^\W\d_]{2,12})\)")
+
+
+def _drop_repeated_acronyms(text: str, lexicon: Lexicon) -> str:
+    """An acronym in brackets right after its own expansion ("... ұйымы (ТМҰ)") only repeats it: drop it."""
+
+    def one(m: re.Match[str]) -> str:
+        acronym = m.group("acronym")
+        spoken = lexicon.spoken(acronym) or abbreviations.ACRONYMS.get(acronym, ("",))[0]
+        before = " ".join(m.string[: m.start()].split()).lower()
+        return "" if spoken and before.endswith(spoken.lower()) else m.group(0)
+
+    return _BRACKETED_ACRONYM.sub(one, text) if "(" in text else text
+
+
+def _rules(text: str) -> str:
+    text = punct.prepare(text)
+    text = rules.degrees(text)
+    text = rules.split_glued(text)
+    text = abbreviations.expand_number_units(text)
+    text = rules.romans(text)
+    text = translit.transliterate(text)
+    text = abbreviations.expand_abbreviations(text)
+    text = rules.numbers(text)
+    text = rules.symbols(text)
+    return punct.finish(text)
+
+
+def _capitalise(original: str, spoken: str) -> str:
+    """Start with a capital where the original did: a capitalised first word, or (for a first word that is
+    a number, an acronym or a Roman numeral, which has no case of its own) a whole sentence ending in
+    . ! ? or …; fragments such as "2024 жылы" stay lower-case."""
+    first = _FIRST_WORD.search(original)
+    if not first:
+        return spoken
+    word = first.group(0)
+    caseless = word[0].isdigit() or (word.isupper() and (len(word) > 1 or word in "IVXLХІ"))
+    if caseless:
+        if not _SENTENCE_END.search(original):
+            return spoken
+    elif not word[0].isupper():
+        return spoken
+    letter = _FIRST_LETTER.search(spoken)
+    if not letter or _PROTECTED.match(letter.group(0)):  # lexicon output is final
+        return spoken
+    i = letter.start()
+    return spoken[:i] + spoken[i].upper() + spoken[i + 1 :]
+
+
+def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
+    kept: list[str] = []
+
+    def protect(spoken: str) -> str:
+        kept.append(spoken)
+        return chr(_PROTECT_BASE + len(kept) - 1)
+
+    text = _drop_repeated_acronyms(sentence, lexicon)
+    spoken = _capitalise(sentence, _rules(lexicon.sub(text, protect)))
+    if kept:
+        spoken = _PROTECTED.sub(lambda m: kept[ord(m.group(0)) - _PROTECT_BASE], spoken)
+    return spoken
+
+
+def normalize(text: str, lexicon: Lexicon | None = None) -> str:
+    """One line of Kazakh text into the words a newsreader would say; idempotent.
+
+    lexicon: None uses the project's default lexicon (voices/lexicon.txt); pass Lexicon() for none.
+    """
+    lex = default_lexicon() if lexicon is None else lexicon
+    parts = (_normalize_sentence(s, lex) for s in split_sentences(text))
+    return " ".join(p for p in parts if p)
+
+
+def normalize_lines(lines: Iterable[str], lexicon: Lexicon | None = None) -> Iterator[str]:
+    """normalize() each line (trailing newline ignored): one output line per input line, blank for blank."""
+    lex = default_lexicon() if lexicon is None else lexicon
+    for line in lines:
+        yield normalize(line.rstrip("\r\n"), lex)

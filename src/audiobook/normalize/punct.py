@@ -1,0 +1,74 @@
+"""Punctuation for speech: quotes dropped, brackets and dashes turned into comma pauses, spacing tidied.
+
+Sentence punctuation (. , ? ! ; : …) is kept. A dash between two number words is a range ("екі мың
+жиырма екі – екі мың жиырма жетінші жылдары", as in the reading rules) and stays an en dash.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from audiobook.normalize.numbers import CARDINAL_WORDS
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f\u200a\u3000]+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+_QUOTES = re.compile(r"[«»“”„‟\"‹›]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
+_OPEN = re.compile(r"\s*[(\[{]\s*")
+_CLOSE = re.compile(r"\s*[)\]}]")
+
+_GLUED_EN_DASH = re.compile(r"(?<=[^\W\d])–(?=[^\W\d])")  # "Ақтау–Баку": a compound, like a hyphen
+# A dash standing alone, opening the line (dialogue), or an em dash glued between words.
+_DASH = re.compile(r"^\s*[-–—]+|(?<=[\s,.!?;:…])[-–—]+(?=[\s,.!?;:…]|$)|(?<=\w)—(?=\w)")
+_WORD_BEFORE = re.compile(r"(\w+)\s*$")
+_WORD_AFTER = re.compile(r"\s*(\w+)")
+_NUMBER_STEMS = tuple(sorted(CARDINAL_WORDS, key=len, reverse=True))
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
+_COMMA_RUNS = re.compile(r",(?:\s*,)+")
+_COMMA_BEFORE_STOP = re.compile(r",\s*([.!?;:…])")
+_COMMA_AFTER_STOP = re.compile(r"([.!?;:…])(?:\s*,)+")
+_LEADING = re.compile(r"^[\s,;:]+")
+_TRAILING = re.compile(r"[\s,;:]+$")
+_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d])")
+
+
+def prepare(text: str) -> str:
+    """Unicode clean-up, quotes dropped, brackets into commas: run before the word rules."""
+    text = unicodedata.normalize("NFC", text).translate(_HYPHENS)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _QUOTES.sub("", text)
+    text = _OPEN.sub(", ", text)
+    return _CLOSE.sub(",", text)
+
+
+def _is_range(text: str, start: int, end: int) -> bool:
+    before = _WORD_BEFORE.search(text, 0, start)
+    after = _WORD_AFTER.match(text, end)
+    return bool(
+        before
+        and after
+        and before.group(1).lower() in CARDINAL_WORDS
+        and after.group(1).lower().startswith(_NUMBER_STEMS)
+    )
+
+
+def _dash(m: re.Match[str]) -> str:
+    return " – " if _is_range(m.string, m.start(), m.end()) else ", "
+
+
+def finish(text: str) -> str:
+    """Dashes into pauses and tidy spacing: run after the word rules."""
+    text = _GLUED_EN_DASH.sub("-", text)
+    text = _DASH.sub(_dash, text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = _COMMA_RUNS.sub(",", text)
+    text = _COMMA_BEFORE_STOP.sub(r"\1", text)
+    text = _COMMA_AFTER_STOP.sub(r"\1", text)
+    text = _SPACE_AFTER_COMMA.sub(", ", text)
+    text = _LEADING.sub("", text)
+    text = _TRAILING.sub("", text)
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,259 @@
+"""Digits and symbols in context into Kazakh words.
+
+Readings (from the reading rules):
+- a number is a cardinal unless its context makes it an ordinal: a written marker ("12-ші"), a noun after
+  a hyphen ("3-тарау"), a year shape (1000-2100) before жыл-, any number before жылдар- ("80 жылдары"),
+  a day before a month name, a number before ғасыр, "№ 5";
+- counts of years stay cardinal: "5 жыл бойы", "20 жылдығы", "2000 жыл бұрын", "100-жылдығы";
+- in a range only the last member takes the ordinal: "2022–2027 жылдары" -> "екі мың жиырма екі – екі мың
+  жиырма жетінші жылдары";
+- an ending after a hyphen joins the spoken word as written: "100-ге" -> "жүзге", "20%-ға" -> "жиырма
+  пайызға", "09:45-те" -> "тоғыз қырық бесте";
+- decimal comma (or point): "4,2" -> "төрт бүтін оннан екі"; percent: "12%" -> "он екі пайыз";
+- currency signs are read after the amount: "$470 млн" -> "төрт жүз жетпіс миллион доллар".
+"""
+
+from __future__ import annotations
+
+import re
+
+from audiobook.normalize.morph import KAZ_LOWER, PARTICLES, is_suffix, split_ordinal_marker
+from audiobook.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
+
+MONTHS = (
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+)
+CURRENCIES = {"$": "доллар", "€": "еуро", "₸": "теңге", "₽": "рубль", "£": "фунт", "¥": "юань"}
+_COUNT_AFTER_YEAR = {"бұрын", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}
+_MULTIPLIERS = r"мың|миллион|миллиард|триллион"
+
+_INT = r"\d{1,3}(?: \d{3})+(?!\d)|\d+"  # digit groups are separated by (normalised) spaces
+_NUMBER = rf"(?:{_INT})(?:[,.]\d+)?"
+_END = rf"(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?"
+_CUR = "".join(re.escape(c) for c in CURRENCIES)
+
+_GLUED_SUFFIX = re.compile(rf"(?<=\d)([{KAZ_LOWER}]+)")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-z])")
+_ISO_DATE = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])(?: жыл(?:ы|ғы)\b)?")
+_DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)(?: жыл(?:ы|ғы)\b)?")
+_CLOCK = re.compile(rf"(?<![\d:])(\d{{1,2}}):(\d{{2}})(?![\d:]){_END}")
+_FRACTION = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,3})(?![\d/])")
+_DEGREES = re.compile(r"\s?(?:°\s?[CС]|℃)(?![\w])")
+_SCORE = re.compile(r"(?<![\d:])(\d+):(\d+)(?![\d:])")
+_NUMERO = re.compile(rf"№\s?(?P<num>\d+){_END}")
+_CURRENCY_BEFORE = re.compile(rf"([{_CUR}])\s?({_NUMBER}(?:\s(?:{_MULTIPLIERS})\b)?)")
+_CURRENCY_AFTER = re.compile(rf"(\d|\b(?:{_MULTIPLIERS}))\s?([{_CUR}]){_END}")
+_ROMAN = re.compile(rf"(?<![\w-])(?P<roman>[IVXLХІ]+){_END}(?![\w])")
+_NEXT_WORDS = re.compile(r"\s+(\w+\.?)(?:\s+(\w+))?")
+_MAIN = re.compile(
+    rf"(?<![\d,.])"
+    rf"(?:(?P<first>(?:(?<![^\s(])[-−–+])?{_NUMBER})(?P<dash>\s?[–—]\s?|-| - |/)(?=[-−+]?\d))?"
+    rf"(?P<num>(?:(?<![^\s(])[-−–+])?{_NUMBER})"
+    rf"(?P<pct>\s?%)?{_END}"
+)
+_LEFTOVER_DIGITS = re.compile(r"\d+")
+_SYMBOLS = {
+    "°C": " градус",
+    "°С": " градус",
+    "℃": " градус",
+    "°": " градус",
+    "%": " пайыз",
+    "‰": " промилле",
+    "№": " нөмір ",
+    "&": " және ",
+    "=": " тең ",
+    "+": " плюс ",
+    "≈": " шамамен ",
+    "~": " шамамен ",
+    "×": " көбейту ",
+    "−": " минус ",
+    "§": " параграф ",
+    "@": " эт ",
+    **{sign: f" {word} " for sign, word in CURRENCIES.items()},
+    **dict.fromkeys("/\\*#_|^`<>", " "),
+}
+_SYMBOL_RE = re.compile("|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)))
+
+
+def _value(number: str) -> tuple[str, str | None]:
+    """Split "3 500,25" into integer digits "3500" and fraction digits "25" (None if no fraction)."""
+    number = number.replace(" ", "")
+    for sep in ",.":
+        if sep in number:
+            whole, frac = number.split(sep)
+            return whole, frac
+    return number, None
+
+
+def _read_cardinal(number: str) -> str:
+    sign = ""
+    if number[0] in "-−–+":
+        sign = "плюс " if number[0] == "+" else "минус "
+        number = number[1:]
+    whole, frac = _value(number)
+    return sign + (decimal(whole, frac) if frac is not None else cardinal(int(whole)))
+
+
+def _read_ordinal(number: str) -> str:
+    whole, frac = _value(number.lstrip("-−–+"))
+    return _read_cardinal(number) if frac is not None else ordinal(int(whole))
+
+
+def _is_year(number: str) -> bool:
+    return re.fullmatch(r"\d{4}", number) is not None and 1000 <= int(number) <= 2100
+
+
+def _is_month(word: str) -> bool:
+    return word.lower().startswith(MONTHS)
+
+
+def _ordinal_by_context(number: str, text: str, pos: int) -> bool:
+    """Is the number ending at pos an ordinal, judging by the words after it?"""
+    m = _NEXT_WORDS.match(text, pos)
+    if not m:
+        return False
+    word, after = m.group(1).lower(), (m.group(2) or "").lower()
+    if word == "оқу" and after.startswith("жыл"):  # "2024-2025 оқу жылы": the academic year
+        word, after = after, ""
+    plain = re.fullmatch(r"\d+", number) is not None
+    if word.startswith("жылдар"):
+        return plain
+    if word.startswith("жыл") and not word.startswith(("жылдық", "жылдығ", "жылдай")):
+        return _is_year(number) and after not in _COUNT_AFTER_YEAR
+    if _is_month(word):
+        return plain and 1 <= int(number) <= 31
+    if word.startswith("ғасыр"):
+        return plain and int(number) <= 30 and after not in _COUNT_AFTER_YEAR
+    return False
+
+
+def _with_ending(number: str, end: str | None, pos: int, text: str, ordinal_: bool = False) -> str:
+    """Read the last number of a match with its hyphenated ending or following context.
+
+    ordinal_: the number is an ordinal whatever follows ("№ 5").
+    """
+    if end:
+        rest = split_ordinal_marker(end)
+        if rest is not None:
+            return _read_ordinal(number) + rest
+        if is_suffix(end):
+            return _read_cardinal(number) + end
+        if end in PARTICLES:
+            return f"{_read_cardinal(number)}-{end}"
+        if end.startswith(("жылдық", "жылдығ")):  # "100-жылдығы": an anniversary counts years
+            return f"{_read_cardinal(number)} {end}"
+        return f"{_read_ordinal(number)} {end}"
+    if ordinal_ or _ordinal_by_context(number, text, pos):
+        return _read_ordinal(number)
+    return _read_cardinal(number)
+
+
+def _currency_after(m: re.Match[str]) -> str:
+    end = m.group("end") or ""
+    word = CURRENCIES[m.group(2)]
+    return f"{m.group(1)} {word}{end}" if is_suffix(end) or not end else f"{m.group(1)} {word}-{end}"
+
+
+def _main(m: re.Match[str]) -> str:
+    number, end = m.group("num"), m.group("end")
+    if m.group("pct"):
+        words = f"{_read_cardinal(number)} пайыз{end if end and is_suffix(end) else ''}"
+        if end and not is_suffix(end):
+            words += "-" + end
+    else:
+        words = _with_ending(number, end, m.end(), m.string)
+    if m.group("first"):
+        words = f"{_read_cardinal(m.group('first'))} – {words}"
+    return words
+
+
+def _date(year: str, month: str, day: str) -> str | None:
+    y, mo, d = int(year), int(month), int(day)
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{ordinal(y)} жылғы {ordinal(d)} {MONTHS[mo - 1]}"
+
+
+def _clock(m: re.Match[str]) -> str:
+    h, mins = int(m.group(1)), m.group(2)
+    if h > 24 or int(mins) > 59:
+        return f"{cardinal(h)} – {cardinal(int(mins))}{m.group('end') or ''}"
+    spoken = cardinal(int(mins)) if mins[0] != "0" else f"нөл {cardinal(int(mins[1]))}"
+    return f"{cardinal(h)} {spoken}{m.group('end') or ''}"
+
+
+def _roman(m: re.Match[str]) -> str:
+    token, end = m.group("roman"), m.group("end")
+    value = roman_value(token)
+    nxt = _NEXT_WORDS.match(m.string, m.end())
+    before_century = bool(nxt) and nxt.group(1).lower().startswith("ғ")  # type: ignore[union-attr]
+    cyrillic = not token.isascii()
+    if value is None or token == "L" or (cyrillic and len(token) < 2 and not before_century):
+        return m.group(0)
+    if end:
+        rest = split_ordinal_marker(end)
+        if rest is not None:
+            return ordinal(value) + rest
+        return ordinal(value) + (end if is_suffix(end) else " " + end)
+    return ordinal(value)
+
+
+def _fraction(m: re.Match[str]) -> str:
+    numerator, denominator = int(m.group(1)), int(m.group(2))
+    if not 0 < numerator < denominator:
+        return f"{m.group(1)} – {m.group(2)}"
+    return f"{denominator_ablative(denominator)} {cardinal(numerator)}"
+
+
+def degrees(text: str) -> str:
+    """ "°C" before the Latin rules see the C: "-5°C" -> "-5 градус"."""
+    return _DEGREES.sub(" градус", text) if "°" in text or "℃" in text else text
+
+
+def split_glued(text: str) -> str:
+    """Separate digits from letters: "2024ж." -> "2024 ж.", "12ші" -> "12-ші", "G20" -> "G 20"."""
+
+    def glued(m: re.Match[str]) -> str:
+        word = m.group(1)
+        sep = "-" if split_ordinal_marker(word) is not None or is_suffix(word) else " "
+        return sep + word
+
+    text = _GLUED_SUFFIX.sub(glued, text)
+    return _LETTER_DIGIT.sub(" ", text)
+
+
+def romans(text: str) -> str:
+    """Roman numerals are ordinals: "XIX ғасыр" -> "он тоғызыншы ғасыр", "II дүниежүзілік соғыс"."""
+    return _ROMAN.sub(_roman, text)
+
+
+def numbers(text: str) -> str:
+    """Every number in text into words, by context; no digit is left."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    text = _ISO_DATE.sub(lambda m: _date(m.group(1), m.group(2), m.group(3)) or m.group(0), text)
+    text = _DOTTED_DATE.sub(lambda m: _date(m.group(3), m.group(2), m.group(1)) or m.group(0), text)
+    text = _CLOCK.sub(_clock, text)
+    text = _FRACTION.sub(_fraction, text)
+    text = _SCORE.sub(lambda m: f"{cardinal(int(m.group(1)))} – {cardinal(int(m.group(2)))}", text)
+    text = _NUMERO.sub(lambda m: _with_ending(m.group("num"), m.group("end"), m.end(), m.string, True), text)
+    text = _CURRENCY_BEFORE.sub(lambda m: f"{m.group(2)} {CURRENCIES[m.group(1)]}", text)
+    text = _CURRENCY_AFTER.sub(_currency_after, text)
+    text = _MAIN.sub(_main, text)
+    return _LEFTOVER_DIGITS.sub(lambda m: cardinal(int(m.group(0))), text)
+
+
+def symbols(text: str) -> str:
+    """Signs into words ("°C" -> "градус", "&" -> "және"); decorative ones into spaces."""
+    return _SYMBOL_RE.sub(lambda m: _SYMBOLS[m.group(0)], text)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "sample-interview.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Tests must not read or fill the user's cache.
+    os.environ["AUDIOBOOK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command line, in a subprocess, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "audiobook", *args], capture_output=True, text=True,
+                          cwd=cwd, input=input, env={**os.environ, **(env or {})}, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def sample_episode(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample rendered once through the CLI; returns the MP3 path."""
+    out = tmp_path_factory.mktemp("episode")
+    r = run_cli("render", str(SAMPLE), "-o", str(out), "--format", "m4b")
+    assert r.returncode == 0, r.stderr
+    mp3 = Path(r.stdout.strip().splitlines()[-1])
+    assert mp3 == out / "sample-interview.mp3"
+    return mp3

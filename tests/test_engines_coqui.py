@@ -1,0 +1,247 @@
+"""The Coqui engine on tiny VITS models built here, offline: a checkpoint + config.json (one and two
+speakers), and an MMS-style fairseq folder. Untrained weights make noise, not speech, but the audio goes
+through Coqui's real loading and inference paths and is measured from the samples.
+
+Runs only where the coqui extra is installed (see docs/voices.md):
+    .venv-coqui/bin/python -m pytest tests/test_engines_coqui.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from audiobook.engines import Pcm, get_engine
+from audiobook.engines.coqui import model_paths
+from audiobook.errors import AudiobookError
+from audiobook.voices import VoiceProfile
+
+
+def _import_coqui() -> Any:
+    try:
+        import torch
+        from TTS.api import TTS  # noqa: F401
+    except ImportError as e:
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        pytest.skip(f"coqui extra not installed ({reason})", allow_module_level=True)
+    except OSError as e:  # torchaudio built for another torch: docs/voices.md says how to fix
+        pytest.skip(f"coqui extra installed but torchaudio does not load: {e}", allow_module_level=True)
+    return torch
+
+
+torch = _import_coqui()
+
+KAZAKH = "Сәлеметсіз бе, қалыңыз қалай?"
+LETTERS = "абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюяә"
+
+
+def tiny_vits(folder: Path, speakers: list[str] | None = None) -> tuple[Path, Path]:
+    """A small random-weight VITS saved as Coqui saves one: state dict checkpoint + config.json."""
+    from TTS.config.shared_configs import BaseAudioConfig
+    from TTS.tts.configs.shared_configs import CharactersConfig
+    from TTS.tts.configs.vits_config import VitsArgs, VitsConfig
+    from TTS.tts.models.vits import Vits
+
+    args = VitsArgs(
+        hidden_channels=16, hidden_channels_ffn_text_encoder=32, num_layers_text_encoder=1,
+        num_layers_flow=1, num_layers_posterior_encoder=1, resblock_type_decoder="2",
+        resblock_kernel_sizes_decoder=[3], resblock_dilation_sizes_decoder=[[1, 3]],
+        upsample_rates_decoder=[8, 8, 4], upsample_initial_channel_decoder=32,
+        upsample_kernel_sizes_decoder=[16, 16, 8], init_discriminator=False,
+        use_speaker_embedding=bool(speakers), speaker_embedding_channels=8,
+    )
+    chars = CharactersConfig(
+        characters=LETTERS + "abcdefghijklmnopqrstuvwxyz", punctuations="!'(),-.:;? ",
+        pad="<PAD>", eos="<EOS>", bos="<BOS>", blank="<BLNK>",
+        characters_class="TTS.tts.utils.text.characters.Graphemes",
+    )
+    audio = BaseAudioConfig(sample_rate=16000, hop_length=256, win_length=1024, fft_size=1024, num_mels=40)
+    config = VitsConfig(
+        model_args=args, audio=audio, characters=chars, use_phonemes=False, text_cleaner="basic_cleaners",
+        add_blank=True, use_speaker_embedding=bool(speakers), speakers=speakers or [],
+    )
+    torch.manual_seed(0)
+    model = Vits(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    checkpoint, config_path = folder / "model.pth", folder / "config.json"
+    torch.save({"model": model.state_dict()}, checkpoint)
+    config.save_json(str(config_path))
+    return checkpoint, config_path
+
+
+def _to_fairseq(key: str) -> str:
+    """Coqui's VITS parameter names -> those in Meta's MMS checkpoints (TTS.tts.utils.fairseq inverted)."""
+    key = re.sub(r"^duration_predictor\.(post_)?flows\.0\.translation", r"dp.\1flows.0.m", key)
+    key = re.sub(r"^duration_predictor\.(post_)?flows\.0\.log_scale", r"dp.\1flows.0.logs", key)
+    key = re.sub(
+        r"^duration_predictor\.(post_)?flows\.([1-4])\.",
+        lambda m: f"dp.{m.group(1) or ''}flows.{2 * int(m.group(2)) - 1}.",
+        key,
+    )
+    key = re.sub(r"^flow\.flows\.([1-3])\.", lambda m: f"flow.flows.{2 * int(m.group(1))}.", key)
+    for coqui, fairseq in (
+        ("text_encoder.", "enc_p."), ("waveform_decoder.", "dec."),
+        ("posterior_encoder.", "enc_q."), ("duration_predictor.", "dp."),
+    ):
+        if key.startswith(coqui):
+            return fairseq + key[len(coqui):]
+    return key
+
+
+def mms_folder(parent: Path) -> Path:
+    """A folder laid out like Coqui's download of MMS Kazakh (config.json, vocab.txt, G_100000.pth), with
+    random weights. MMS models are full-size VITS, so this writes ~75 MB."""
+    from TTS.tts.configs.vits_config import VitsArgs, VitsConfig
+    from TTS.tts.models.vits import Vits
+
+    folder = parent / "tts_models--kaz--fairseq--vits"
+    folder.mkdir(parents=True)
+    vocab = ["_", " ", *LETTERS, "'", "-"]
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    data = {"sampling_rate": 16000, "training_files": "train.ltr", "add_blank": True}
+    (folder / "config.json").write_text(json.dumps({"data": data}))
+    torch.manual_seed(0)
+    model = Vits(VitsConfig(model_args=VitsArgs(init_discriminator=False)))
+    model.text_encoder.emb = torch.nn.Embedding(len(vocab), model.args.hidden_channels)
+    state = {_to_fairseq(k): v.half() for k, v in model.state_dict().items()}
+    torch.save({"model": state}, folder / "G_100000.pth")
+    return folder
+
+
+def profile(model: Path | str, config: Path | str | None = None, **kw: Any) -> VoiceProfile:
+    return VoiceProfile(
+        name="test", engine="coqui", model=str(model), config=str(config) if config else None,
+        source="coqui.toml", **kw,
+    )
+
+
+def is_sound(pcm: Pcm) -> bool:
+    x = pcm.samples.astype(np.float64) / 32768
+    return float(np.sqrt(np.mean(x**2))) > 0.01 and float(np.abs(x).max()) > 0.5
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return tiny_vits(tmp_path_factory.mktemp("vits1"))
+
+
+@pytest.fixture(scope="module")
+def multi(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return tiny_vits(tmp_path_factory.mktemp("vits2"), speakers=["anna", "bota"])
+
+
+def test_checkpoint_and_config_give_audio(single: tuple[Path, Path]) -> None:
+    checkpoint, config = single
+    pcm = get_engine("coqui").synthesize(KAZAKH, profile(checkpoint, config))
+    assert pcm.samples.dtype == np.int16 and pcm.samples.ndim == 1
+    assert pcm.sample_rate == 16000
+    assert pcm.duration > 0.1
+    assert is_sound(pcm)
+
+
+def test_config_beside_the_checkpoint_is_found(single: tuple[Path, Path]) -> None:
+    checkpoint, config = single
+    assert model_paths(profile(checkpoint)) == (checkpoint, config)
+    assert get_engine("coqui").synthesize("Сәлем.", profile(checkpoint)).duration > 0
+
+
+def test_version_names_coqui_and_torch() -> None:
+    from importlib.metadata import version
+
+    v = get_engine("coqui").version()
+    assert f"coqui-tts {version('coqui-tts')}" in v and f"torch {torch.__version__}" in v
+
+
+def test_model_loads_once(single: tuple[Path, Path]) -> None:
+    engine = get_engine("coqui")
+    a = engine.load(profile(*single))  # type: ignore[attr-defined]
+    b = engine.load(profile(*single, length_scale=1.5))  # type: ignore[attr-defined]
+    assert a is b
+
+
+def test_length_scale_reaches_the_model(single: tuple[Path, Path]) -> None:
+    engine = get_engine("coqui")
+    # noise_w_scale 0 makes the durations deterministic, so only the length scale differs.
+    short = engine.synthesize(KAZAKH, profile(*single, length_scale=1.0, noise_w_scale=0.0))
+    long = engine.synthesize(KAZAKH, profile(*single, length_scale=2.0, noise_w_scale=0.0))
+    assert 1.6 < long.duration / short.duration < 2.4
+    # ...and is put back for a profile that does not set it.
+    again = engine.synthesize(KAZAKH, profile(*single, noise_w_scale=0.0))
+    assert again.duration == pytest.approx(short.duration, rel=0.02)
+
+
+def _say(multi: tuple[Path, Path], speaker: int | str | None) -> np.ndarray:
+    engine = get_engine("coqui")
+    engine.load(profile(*multi))  # type: ignore[attr-defined]  # loading draws random numbers too
+    torch.manual_seed(1)  # VITS samples noise: the same seed makes speakers comparable
+    return engine.synthesize("Сәлем.", profile(*multi, speaker=speaker)).samples
+
+
+def test_speakers_by_name_and_index(multi: tuple[Path, Path]) -> None:
+    anna, bota = _say(multi, "anna"), _say(multi, "bota")
+    assert not (len(anna) == len(bota) and np.array_equal(anna, bota))
+    assert np.array_equal(_say(multi, 1), bota)
+    assert np.array_equal(_say(multi, "0"), anna)
+    assert np.array_equal(_say(multi, None), anna)  # default: the first speaker
+
+
+def test_unknown_speaker_lists_them(multi: tuple[Path, Path]) -> None:
+    expected = r"^coqui.toml: unknown speaker 'dana'; available: 0 anna, 1 bota$"
+    with pytest.raises(AudiobookError, match=expected):
+        get_engine("coqui").synthesize("Сәлем.", profile(*multi, speaker="dana"))
+
+
+def test_speaker_for_a_single_speaker_model(single: tuple[Path, Path]) -> None:
+    with pytest.raises(AudiobookError, match="the model has one speaker; remove 'speaker'"):
+        get_engine("coqui").synthesize("Сәлем.", profile(*single, speaker="anna"))
+
+
+def test_mms_folder_loads_through_coquis_fairseq_loader(tmp_path: Path) -> None:
+    folder = mms_folder(tmp_path)
+    pcm = get_engine("coqui").synthesize("сәлеметсіз бе", profile(folder))
+    assert pcm.sample_rate == 16000 and pcm.duration > 0.05 and is_sound(pcm)
+
+
+# --- one-line errors ---------------------------------------------------------------------------------------
+
+
+def test_missing_checkpoint(tmp_path: Path) -> None:
+    with pytest.raises(AudiobookError, match=rf"^{tmp_path}/model.pth: model file not found; .*coqui.toml"):
+        get_engine("coqui").synthesize("Сәлем.", profile(tmp_path / "model.pth"))
+
+
+def test_missing_config(tmp_path: Path) -> None:
+    (tmp_path / "model.pth").write_bytes(b"x")
+    with pytest.raises(AudiobookError, match=rf"^{tmp_path}/config.json: model config not found"):
+        get_engine("coqui").synthesize("Сәлем.", profile(tmp_path / "model.pth"))
+
+
+def test_checkpoint_that_is_not_a_model(tmp_path: Path, single: tuple[Path, Path]) -> None:
+    bad = tmp_path / "model.pth"
+    bad.write_bytes(b"not a checkpoint" * 10)
+    with pytest.raises(AudiobookError) as e:
+        get_engine("coqui").synthesize("Сәлем.", profile(bad, single[1]))
+    msg = str(e.value)
+    assert msg.startswith(f"{bad}: Coqui could not load this model (") and "\n" not in msg
+
+
+def test_mms_folder_without_vocab(tmp_path: Path) -> None:
+    folder = tmp_path / "tts_models--kaz--fairseq--vits"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    with pytest.raises(AudiobookError, match=r"not an MMS model folder \(no vocab.txt\)"):
+        get_engine("coqui").synthesize("Сәлем.", profile(folder))
+
+
+def test_mms_folder_renamed(tmp_path: Path) -> None:
+    folder = tmp_path / "kazakh-mms"
+    folder.mkdir()
+    for name in ("config.json", "vocab.txt", "G_100000.pth"):
+        (folder / name).write_text("x")
+    with pytest.raises(AudiobookError, match="only when its path contains 'fairseq'"):
+        get_engine("coqui").synthesize("Сәлем.", profile(folder))

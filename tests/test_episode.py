@@ -1,0 +1,101 @@
+"""Podcast-grade episode, measured by ffmpeg's EBU R128 meter and read back with mutagen."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
+
+from measure import decode_audio, ebur128
+
+
+def manifest(mp3: Path) -> dict:
+    return json.loads(mp3.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_loudness_and_true_peak_by_ffmpeg(sample_episode: Path) -> None:
+    lufs, peak = ebur128(sample_episode)
+    assert abs(lufs + 16) <= 1.0, lufs
+    assert peak <= -1.0, peak
+
+
+def test_mp3_format(sample_episode: Path) -> None:
+    info = MP3(sample_episode).info
+    assert info.sample_rate == 44100 and info.channels == 1
+    assert 96000 <= info.bitrate <= 128000
+
+
+def test_id3_frames(sample_episode: Path) -> None:
+    tags = ID3(sample_episode)
+    m = manifest(sample_episode)
+    for frame in ("TIT2", "TDRC", "TLAN", "TCON"):
+        assert frame in tags
+    assert str(tags["TCON"]) == "Podcast"
+    assert tags.getall("COMM")[0].text[0] == m["lead"]
+    uslt = tags.getall("USLT")[0].text
+    for seg in m["segments"]:
+        assert seg["text"] in uslt
+
+
+def test_chapters_ctoc_and_json_agree(sample_episode: Path) -> None:
+    tags = ID3(sample_episode)
+    m = manifest(sample_episode)
+    questions = [s for s in m["segments"] if s["role"] == "interviewer"]
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert len(chaps) >= 1 + len({q["chapter"] for q in questions})
+    toc = tags.getall("CTOC")
+    assert len(toc) == 1 and toc[0].flags & 0x03 == 0x03  # top-level and ordered
+    assert list(toc[0].child_element_ids) == [c.element_id for c in sorted(chaps, key=lambda c: c.start_time)]
+    doc = json.loads(sample_episode.with_name(sample_episode.stem + ".chapters.json").read_text(encoding="utf-8"))
+    assert doc["version"] == "1.2.0"
+    assert len(doc["chapters"]) == len(chaps)
+    for c, j in zip(chaps, doc["chapters"], strict=True):
+        assert abs(c.start_time / 1000 - j["startTime"]) < 0.002
+        assert str(c.sub_frames["TIT2"]) == j["title"]
+
+
+def test_vtt_cues_in_order_with_speakers(sample_episode: Path) -> None:
+    vtt = sample_episode.with_suffix(".vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT")
+    times = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})", vtt)
+    starts = [int(h) * 3600 + int(mi) * 60 + int(s) + int(ms) / 1000 for h, mi, s, ms, *_ in times]
+    assert starts == sorted(starts) and len(starts) == len(manifest(sample_episode)["cues"])
+    assert len(set(re.findall(r"<v ([^>]+)>", vtt))) >= 2
+    # Readable lines: the caption text (voice tags are markup, not shown) wraps at 42 characters.
+    shown = [re.sub(r"</?v[^>]*>", "", line) for line in vtt.splitlines() if "-->" not in line]
+    assert all(len(line) <= 42 for line in shown)
+
+
+def test_cues_line_up_with_the_audio(sample_episode: Path) -> None:
+    """Each cue starts within 50 ms of where its speech starts in the decoded MP3."""
+    rate = 22050
+    x = decode_audio(sample_episode, rate)
+    frame = int(0.005 * rate)
+    env = np.sqrt(np.convolve(x**2, np.ones(frame) / frame, "same"))
+    threshold = 10 ** (-40 / 20)
+    for cue in manifest(sample_episode)["cues"]:
+        s = int(cue["start"] * rate)
+        onset = s - int(0.1 * rate) + int(np.argmax(env[s - int(0.1 * rate) : s + int(0.2 * rate)] > threshold))
+        assert abs(onset / rate - cue["start"]) <= 0.05, (cue["text"], onset / rate, cue["start"])
+
+
+def test_sidecars(sample_episode: Path) -> None:
+    m = manifest(sample_episode)
+    srt = sample_episode.with_suffix(".srt").read_text(encoding="utf-8")
+    assert "00:00:00,400 -->" in srt or re.search(r"\d\d:\d\d:\d\d,\d{3} --> ", srt)
+    tr = json.loads(sample_episode.with_name(sample_episode.stem + ".transcript.json").read_text(encoding="utf-8"))
+    assert [s["body"] for s in tr["segments"]] == [c["text"] for c in m["cues"]]
+    for seg in m["segments"]:
+        assert {"start", "end", "speaker", "voice", "text"} <= set(seg)
+
+
+def test_m4b_has_chapters(sample_episode: Path) -> None:
+    m4b = sample_episode.with_suffix(".m4b")
+    mp4 = MP4(m4b)
+    assert abs(mp4.info.length - manifest(sample_episode)["duration"]) < 0.2
+    assert mp4.chapters is not None and len(list(mp4.chapters)) == len(manifest(sample_episode)["chapters"])

@@ -1,0 +1,115 @@
+"""The user's pronunciation lexicon: file format, errors, matching, and its place before the rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audiobook.errors import AudiobookError
+from audiobook.normalize import Lexicon, default_lexicon, load_lexicon, normalize
+from audiobook.normalize.lexicon import default_lexicon_path
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "lexicon.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_with_comments_and_blank_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "# comment\n\nТМҰ = Түркі мемлекеттері ұйымы\nKaspi   =   Каспи  # inline comment\nC# = Си шарп\n",
+    )
+    lexicon = load_lexicon(path)
+    assert dict(lexicon.entries) == {
+        "ТМҰ": "Түркі мемлекеттері ұйымы",
+        "Kaspi": "Каспи",
+        "C#": "Си шарп",
+    }
+    assert lexicon.source == path
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("ТМҰ Түркі мемлекеттері ұйымы\n", "lexicon.txt:1: expected 'written = spoken'"),
+        ("# ok\nТМҰ =\n", "lexicon.txt:2: the spoken form (right of =) is empty"),
+        ("= Түркі\n", "lexicon.txt:1: the written form (left of =) is empty"),
+        ("ТМҰ = а\nТМҰ = б\n", "lexicon.txt:2: 'ТМҰ' is already defined on line 1"),
+    ],
+)
+def test_malformed_line_names_file_line_and_fix(tmp_path: Path, content: str, message: str) -> None:
+    path = write(tmp_path, content)
+    with pytest.raises(AudiobookError) as info:
+        load_lexicon(path)
+    text = str(info.value)
+    assert message in text
+    assert str(path) in text
+    assert "\n" not in text
+    assert ";" in text  # the fix follows the problem
+
+
+def test_missing_and_undecodable_files(tmp_path: Path) -> None:
+    with pytest.raises(AudiobookError, match="not found"):
+        load_lexicon(tmp_path / "missing.txt")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(AudiobookError, match="UTF-8"):
+        load_lexicon(bad)
+
+
+def test_whole_words_only() -> None:
+    lexicon = Lexicon({"ТМҰ": "Түркі мемлекеттері ұйымы"})
+    assert lexicon.apply("ТМҰ мен ТМҰХ") == "Түркі мемлекеттері ұйымы мен ТМҰХ"
+
+
+def test_acronyms_are_case_sensitive_other_keys_are_not() -> None:
+    lexicon = Lexicon({"АҚ": "акционерлік қоғам", "kaspi": "каспи"})
+    assert lexicon.apply("АҚ пен ақ") == "акционерлік қоғам пен ақ"
+    assert lexicon.apply("Kaspi мен kaspi") == "Каспи мен каспи"
+
+
+def test_ending_after_hyphen_is_attached() -> None:
+    lexicon = Lexicon({"ТМҰ": "Түркі мемлекеттері ұйымы", "Halyk": "Халық"})
+    assert lexicon.apply("ТМҰ-ның") == "Түркі мемлекеттері ұйымының"
+    assert lexicon.apply("ТМҰ-ға") == "Түркі мемлекеттері ұйымына"
+    assert lexicon.apply("ТМҰ-да") == "Түркі мемлекеттері ұйымында"
+    assert lexicon.apply("Halyk-тың") == "Халықтың"
+    assert lexicon.apply("Halyk-банк") == "Халық-банк"  # a noun, not an ending: the hyphen stays
+
+
+def test_multiword_keys_and_longest_match() -> None:
+    lexicon = Lexicon({"Air Astana": "Эйр Астана", "Air": "Эйр"})
+    assert lexicon.apply("Air  Astana мен Air") == "Эйр Астана мен Эйр"
+
+
+def test_lexicon_wins_over_rules_and_its_output_is_final() -> None:
+    lexicon = Lexicon({"ҚР": "Қазақстан", "MMA": "MMA", "5G": "бес джи"})
+    assert normalize("ҚР-да MMA турнирі өтті.", lexicon) == "Қазақстанда MMA турнирі өтті."
+    assert normalize("5G желісі", lexicon) == "бес джи желісі"
+
+
+def test_without_lexicon_the_rules_apply() -> None:
+    assert normalize("ТМҰ-ның отырысы", Lexicon()) == "Түркі мемлекеттері ұйымының отырысы"
+
+
+def test_merged_lexicon_prefers_the_second() -> None:
+    merged = Lexicon({"A": "1", "B": "2"}).merged(Lexicon({"B": "3"}))
+    assert dict(merged.entries) == {"A": "1", "B": "3"}
+
+
+def test_default_lexicon_is_the_project_file() -> None:
+    path = default_lexicon_path()
+    assert path == Path(__file__).resolve().parents[1] / "voices" / "lexicon.txt"
+    assert path.is_file()
+    lexicon = default_lexicon()
+    assert lexicon.entries == load_lexicon(path).entries
+    assert lexicon.spoken("ТМҰ") == "Түркі мемлекеттері ұйымы"
+
+
+def test_default_lexicon_entries_are_speakable() -> None:
+    # The shipped entries must themselves satisfy the normalizer's promise: no digits, no Latin.
+    for spoken in default_lexicon().entries.values():
+        assert not any(ch.isdigit() or ("a" <= ch.lower() <= "z") for ch in spoken), spoken

@@ -1,0 +1,90 @@
+"""Properties of the normalizer over generated Kazakh sentences: words only, and a fixed point."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from audiobook.normalize import Lexicon, normalize
+from audiobook.normalize.abbreviations import ACRONYMS, DOTTED, UNITS
+from audiobook.normalize.numbers import cardinal
+
+NO_LEXICON = Lexicon()
+DIGIT_OR_LATIN = re.compile(r"[0-9A-Za-z]")
+GROUP_SEPARATORS = [" ", "\u00a0", "\u202f"]
+
+WORDS = [
+    "бүгін", "ел", "адам", "тауар", "айналымы", "құрады", "өсті", "Қазақстан", "жиын", "мектеп",
+    "және", "мен", "үшін", "бойынша", "келісімге", "қол", "қойды", "жуық", "тарта", "Президенті",
+    "қарым-қатынас", "сондай-ақ", "ұйымы", "қаласы", "жылы", "жыл", "бойы", "ғасыр", "күні",
+]  # fmt: skip
+ENDINGS = ["ге", "ке", "ға", "қа", "да", "де", "та", "дан", "ден", "нан", "ның", "дың", "ды", "і", "сы"]
+NOUNS = ["тарау", "бөлім", "орын", "сынып", "бап", "жылдары", "жылдығы"]
+MONTHS = ["қаңтар", "наурызда", "мамырдан", "қазан", "желтоқсанның"]
+YEAR_WORDS = ["жылы", "жылғы", "жылдың", "жылға", "жылдан", "жылдары", "ж.", "жыл бұрын"]
+
+
+def grouped(n: int, sep: str) -> str:
+    s = str(n)
+    head = len(s) % 3 or 3
+    return sep.join([s[:head]] + [s[i : i + 3] for i in range(head, len(s), 3)])
+
+
+numbers = st.one_of(
+    st.integers(min_value=0, max_value=10**40).map(str),
+    st.builds(grouped, st.integers(min_value=1000, max_value=10**15), st.sampled_from(GROUP_SEPARATORS)),
+    st.integers(min_value=-1000, max_value=-1).map(str),
+    st.builds(lambda a, b: f"{a},{b}", st.integers(0, 999), st.integers(0, 999)),
+)
+years = st.integers(min_value=1000, max_value=2100).map(str)
+small = st.integers(min_value=1, max_value=31).map(str)
+latin = st.from_regex(r"[A-Za-z]{1,10}", fullmatch=True)
+
+tokens = st.one_of(
+    st.sampled_from(WORDS),
+    numbers,
+    st.builds(lambda n, e: f"{n}-{e}", numbers, st.sampled_from(ENDINGS)),
+    st.builds(lambda n: f"{n}-ші", small),
+    st.builds(lambda n, w: f"{n}-{w}", small, st.sampled_from(NOUNS)),
+    st.builds(lambda n, e: f"{n}%{e}", numbers, st.sampled_from(["", "-ға", "-дан", "-ды"])),
+    st.builds(lambda y, w: f"{y} {w}", years, st.sampled_from(YEAR_WORDS)),
+    st.builds(lambda a, b: f"{a}–{b} жылдары", years, years),
+    st.builds(lambda d, m: f"{d} {m}", small, st.sampled_from(MONTHS)),
+    st.builds(lambda h, m: f"{h:02d}:{m:02d}-де", st.integers(0, 23), st.integers(0, 59)),
+    st.builds(lambda n, u: f"{n} {u}", numbers, st.sampled_from(sorted(UNITS))),
+    st.sampled_from(sorted(ACRONYMS)),
+    st.builds(lambda a, e: f"{a}-{e}", st.sampled_from(sorted(ACRONYMS)), st.sampled_from(ENDINGS)),
+    st.sampled_from(sorted(DOTTED)),
+    st.sampled_from(["XIX ғасыр", "ХХІ ғ.", "II", "№ 5", "$100", "50 €", "-7°C", "1/2"]),
+    latin,
+    st.builds(lambda w: f"{w}-дың", latin),
+    st.sampled_from([",", "–", "—", "«", "»", "(", ")", '"', ":", "?"]),
+)
+sentences = st.builds(
+    lambda parts, end: " ".join(parts) + end, st.lists(tokens, min_size=1, max_size=12), st.sampled_from(["", "."])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentences)
+@example("2024 жылы 470 млн доллар, 20%-ға өсті, SOCAR 12-ші рет.")
+@example("1 000 000 000 000 000 000 000 000 000 000 000 000 адам")
+def test_output_has_no_digits_or_latin_and_is_a_fixed_point(text: str) -> None:
+    once = normalize(text, NO_LEXICON)
+    assert not DIGIT_OR_LATIN.search(once), (text, once)
+    assert normalize(once, NO_LEXICON) == once, (text, once)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**45), st.sampled_from(GROUP_SEPARATORS + [""]))
+def test_any_count_reads_as_its_cardinal(n: int, sep: str) -> None:
+    written = grouped(n, sep) if sep else str(n)
+    assert normalize(f"Тізімде {written} адам бар.", NO_LEXICON) == f"Тізімде {cardinal(n)} адам бар."
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=10**12))
+def test_negative_numbers(n: int) -> None:
+    assert normalize(f"Көрсеткіш -{n} болды.", NO_LEXICON) == f"Көрсеткіш минус {cardinal(n)} болды."

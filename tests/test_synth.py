@@ -1,0 +1,82 @@
+"""The piece cache: content-addressed, only changed pieces re-synthesized, moved by XDG_CACHE_HOME."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from audiobook.audio import read_wav, trim_silence
+from audiobook.engines import Pcm, get_engine
+from audiobook.synth import cache_root, synthesize_all
+from audiobook.voices import find_profile
+from measure import median_pitch
+
+SENTENCES = ["Бірінші сөйлем.", "Екінші сөйлем бұл.", "Үшінші сөйлем де бар."]
+
+
+def test_only_changed_pieces_are_synthesized(tmp_path: Path) -> None:
+    voice = find_profile("kk-interviewee")
+    first, s1 = synthesize_all([(t, voice) for t in SENTENCES], tmp_path, 22050)
+    assert (s1.synthesized, s1.cached) == (3, 0)
+    edited = [SENTENCES[0], "Екінші сөйлем өзгерді.", SENTENCES[2]]
+    second, s2 = synthesize_all([(t, voice) for t in edited], tmp_path, 22050)
+    assert (s2.synthesized, s2.cached) == (1, 2)
+    assert second[0].path == first[0].path and second[1].path != first[1].path
+    # A different voice is a different piece, even for the same words.
+    _, s3 = synthesize_all([(SENTENCES[0], find_profile("kk-narrator"))], tmp_path, 22050)
+    assert s3.synthesized == 1
+
+
+def test_repeated_piece_synthesized_once(tmp_path: Path) -> None:
+    voice = find_profile("kk-narrator")
+    pieces, stats = synthesize_all([("Иә.", voice), ("Иә.", voice)], tmp_path, 22050)
+    assert stats.synthesized == 1 and pieces[0].path == pieces[1].path
+
+
+def test_pieces_are_trimmed_and_at_episode_rate(tmp_path: Path) -> None:
+    pieces, _ = synthesize_all([(SENTENCES[1], find_profile("kk-narrator"))], tmp_path, 44100)
+    pcm = read_wav(pieces[0].path)
+    assert pcm.sample_rate == 44100 == pieces[0].sample_rate
+    assert len(pcm.samples) == pieces[0].frames
+    raw = get_engine("espeak").synthesize(SENTENCES[1], find_profile("kk-narrator"))
+    # Same speech, resampled: the duration is kept to within the trimmed silence.
+    assert -0.001 < raw.duration - pcm.duration < 0.6
+
+
+def test_trim_silence_keeps_a_margin() -> None:
+    x = np.zeros(22050 * 2, dtype=np.int16)
+    x[22050 // 2 : 22050] = 8000  # speech from 0.5 s to 1.0 s
+    out = trim_silence(Pcm(x, 22050), -45.0, keep=0.02)
+    assert abs(len(out.samples) / 22050 - 0.54) < 0.001
+    assert out.samples[0] == 0 and out.samples[441] == 8000
+
+
+def test_parallel_workers_match_serial(tmp_path: Path) -> None:
+    voice = find_profile("kk-interviewer")
+    serial, _ = synthesize_all([(t, voice) for t in SENTENCES], tmp_path / "a", 22050, jobs=1)
+    parallel, stats = synthesize_all([(t, voice) for t in SENTENCES], tmp_path / "b", 22050, jobs=2)
+    assert stats.synthesized == 3
+    # espeak-ng adds random aspiration noise, so compare what the words decide: length and pitch.
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.frames == b.frames
+        xa, xb = read_wav(a.path).samples / 32768, read_wav(b.path).samples / 32768
+        assert abs(median_pitch(xa, 22050) / median_pitch(xb, 22050) - 1) < 0.05
+
+
+def test_cache_follows_xdg_cache_home(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "AUDIOBOOK_CACHE"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
+    code = "from audiobook.synth import cache_root; print(cache_root()[0])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert Path(out.stdout.strip()) == tmp_path / "xdg" / "audiobook" / "pieces"
+
+
+def test_no_cache_uses_a_throwaway_folder() -> None:
+    root, tmp = cache_root(no_cache=True)
+    assert tmp is not None and root.is_dir()
+    tmp.cleanup()
+    assert not root.exists()
