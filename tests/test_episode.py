@@ -11,6 +11,8 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
+from audiobook.ffmpeg import encode
+from conftest import ROOT, SAMPLE, run_cli
 from measure import decode_audio, ebur128
 
 
@@ -99,3 +101,47 @@ def test_m4b_has_chapters(sample_episode: Path) -> None:
     mp4 = MP4(m4b)
     assert abs(mp4.info.length - manifest(sample_episode)["duration"]) < 0.2
     assert mp4.chapters is not None and len(list(mp4.chapters)) == len(manifest(sample_episode)["chapters"])
+
+
+def test_show_details_and_cover_from_podcast_toml(sample_episode: Path) -> None:
+    """The sample's podcast.toml (beside the article) gives show, author and cover."""
+    tags = ID3(sample_episode)
+    assert str(tags["TALB"]) == "Кітап әлемі"
+    assert str(tags["TPE1"]) == "Облыстық кітапхана баспасөз қызметі"
+    apic = tags.getall("APIC")[0]
+    assert apic.mime == "image/png" and apic.data == (ROOT / "examples" / "cover.png").read_bytes()
+    assert MP4(sample_episode.with_suffix(".m4b"))["covr"][0] == apic.data
+
+
+def test_intro_and_outro_music(tmp_path: Path) -> None:
+    """Music goes around the speech: speech starts after the intro, the outro follows it, levels hold."""
+    rate = 44100
+    t = np.arange(int(3.0 * rate)) / rate
+    for name, freq in (("intro", 440.0), ("outro", 660.0)):
+        x = (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+        encode(x, rate, tmp_path / f"{name}.mp3", ["-c:a", "libmp3lame", "-b:a", "128k"])
+    note = tmp_path / "note.txt"
+    note.write_text("— Сәлеметсіз бе?\n— Сәлеметсіз бе, қош келдіңіз.\n", encoding="utf-8")
+    r = run_cli("render", str(note), "-o", str(tmp_path / "o"), "--intro", str(tmp_path / "intro.mp3"),
+                "--outro", str(tmp_path / "outro.mp3"))
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "o" / "note.json").read_text(encoding="utf-8"))
+    assert m["cues"][0]["start"] >= 3.0
+    assert m["duration"] - m["cues"][-1]["end"] >= 3.0
+    x = decode_audio(tmp_path / "o" / "note.mp3", 22050)
+
+    def dominant(a: float, b: float) -> float:
+        seg = x[int(a * 22050) : int(b * 22050)]
+        return float(np.fft.rfftfreq(len(seg), 1 / 22050)[np.argmax(np.abs(np.fft.rfft(seg)))])
+
+    assert abs(dominant(0.5, 2.0) - 440) < 5 and abs(dominant(m["duration"] - 2.0, m["duration"] - 0.5) - 660) < 5
+    lufs, peak = ebur128(tmp_path / "o" / "note.mp3")
+    assert abs(lufs + 16) <= 1.0 and peak <= -1.0
+
+
+def test_bad_music_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "intro.mp3"
+    bad.write_text("not audio", encoding="utf-8")
+    r = run_cli("render", str(SAMPLE), "-o", str(tmp_path / "o"), "--intro", str(bad))
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "intro.mp3" in r.stderr
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*.mp3"))

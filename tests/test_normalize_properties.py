@@ -63,7 +63,9 @@ tokens = st.one_of(
     st.sampled_from([",", "–", "—", "«", "»", "(", ")", '"', ":", "?"]),
 )
 sentences = st.builds(
-    lambda parts, end: " ".join(parts) + end, st.lists(tokens, min_size=1, max_size=12), st.sampled_from(["", "."])
+    lambda parts, end: " ".join(parts) + end,
+    st.lists(tokens, min_size=1, max_size=12),
+    st.sampled_from(["", ".", "?"]),
 )
 
 

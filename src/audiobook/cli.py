@@ -144,7 +144,7 @@ def script(
 @app.command()
 @friendly
 def normalize(
-    text: Annotated[str | None, typer.Argument(help="Text to normalize; default: standard input, line by line.")] = None,
+    text: Annotated[str | None, typer.Argument(help="Text to normalize; default: stdin, line by line.")] = None,
     lexicon: Annotated[Path | None, typer.Option(help="Pronunciation lexicon (default: voices/lexicon.txt).")] = None,
 ) -> None:
     """Print exactly what the voices will be given."""

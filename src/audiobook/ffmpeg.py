@@ -24,14 +24,6 @@ def ffmpeg_exe() -> str:
         raise AudiobookError(f"ffmpeg not found ({e}); reinstall imageio-ffmpeg") from None
 
 
-def use_with_pydub() -> None:
-    """Point pydub at the bundled ffmpeg (pydub otherwise looks on PATH)."""
-    from pydub import AudioSegment
-
-    AudioSegment.converter = ffmpeg_exe()
-    AudioSegment.ffmpeg = ffmpeg_exe()
-
-
 def int16_blocks(x: np.ndarray) -> Iterator[bytes]:
     """Float samples as little-endian int16 bytes, a block at a time (no full-size int16 copy)."""
     for i in range(0, len(x), BLOCK):
@@ -59,7 +51,7 @@ def encode(x: np.ndarray, rate: int, out: Path, args: list[str], inputs: list[st
 def decode(path: Path, rate: int) -> np.ndarray:
     """Any audio file ffmpeg reads, as mono float32 at `rate`."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path),
-           "-f", "f32le", "-ac", "1", "-ar", str(rate), "pipe:1"]
+           "-map", "0:a:0", "-f", "f32le", "-ac", "1", "-ar", str(rate), "pipe:1"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
         msg = proc.stderr.decode(errors="replace").strip().splitlines()

@@ -11,7 +11,7 @@ from audiobook.ffmpeg import encode
 from audiobook.script import Script
 from audiobook.sidecars import SIDECAR_KEYS, WRITERS
 from audiobook.staging import Staging
-from audiobook.tags import write_tags
+from audiobook.tags import write_m4b_cover, write_tags
 from audiobook.voices import VoiceProfile
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ def build_manifest(
         ],
         "cues": [
             {"start": r3(c.start), "end": r3(c.end), "speaker": c.speaker,
-             "name": script.speaker(c.speaker).name, "segment": c.segment, "chapter": c.chapter, "text": c.text}
+             "name": script.speaker(c.speaker).name, "segment": c.segment, "chapter": c.chapter,
+             "text": c.text}
             for c in ep.cues
         ],
         "sidecars": sidecars,
@@ -107,8 +108,11 @@ def write_episode(ep: Episode, m: dict[str, Any], opts: RenderOptions) -> list[P
             with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
                 f.write(ffmetadata(m))
             try:
-                encode(ep.samples, ep.sample_rate, stage.path(stem + ".m4b"), m4b_args(opts),
-                       inputs=["-f", "ffmetadata", "-i", f.name])
+                m4b = stage.path(stem + ".m4b")
+                meta = ["-f", "ffmetadata", "-i", f.name]
+                encode(ep.samples, ep.sample_rate, m4b, m4b_args(opts), inputs=meta)
             finally:
                 Path(f.name).unlink(missing_ok=True)
+            if opts.cover is not None:
+                write_m4b_cover(m4b, opts.cover)
         return stage.commit()

@@ -54,7 +54,7 @@ _SCORE = re.compile(r"(?<![\d:])(\d+):(\d+)(?![\d:])")
 _NUMERO = re.compile(rf"№\s?(?P<num>\d+){_END}")
 _CURRENCY_BEFORE = re.compile(rf"([{_CUR}])\s?({_NUMBER}(?:\s(?:{_MULTIPLIERS})\b)?)")
 _CURRENCY_AFTER = re.compile(rf"(\d|\b(?:{_MULTIPLIERS}))\s?([{_CUR}]){_END}")
-_ROMAN = re.compile(rf"(?<![\w-])(?P<roman>[IVXLХІ]+){_END}(?![\w])")
+_ROMAN = re.compile(rf"(?<![\w-])(?:(?P<first>[IVXLХІ]+)(?:\s?[–—]\s?|-))?(?P<roman>[IVXLХІ]+){_END}(?![\w])")
 _NEXT_WORDS = re.compile(r"\s+(\w+\.?)(?:\s+(\w+))?")
 _MAIN = re.compile(
     rf"(?<![\d,.])"
@@ -194,19 +194,25 @@ def _clock(m: re.Match[str]) -> str:
 
 
 def _roman(m: re.Match[str]) -> str:
-    token, end = m.group("roman"), m.group("end")
+    token, end, first = m.group("roman"), m.group("end"), m.group("first")
     value = roman_value(token)
+    first_value = roman_value(first) if first else None
     nxt = _NEXT_WORDS.match(m.string, m.end())
     before_century = bool(nxt) and nxt.group(1).lower().startswith("ғ")  # type: ignore[union-attr]
-    cyrillic = not token.isascii()
-    if value is None or token == "L" or (cyrillic and len(token) < 2 and not before_century):
+    cyrillic = not (token + (first or "")).isascii()
+    short = len(token) < 2 and not first
+    if (
+        value is None
+        or token == "L"
+        or (first and first_value is None)
+        or (cyrillic and short and not before_century)
+    ):
         return m.group(0)
+    words = ordinal(value)
     if end:
         rest = split_ordinal_marker(end)
-        if rest is not None:
-            return ordinal(value) + rest
-        return ordinal(value) + (end if is_suffix(end) else " " + end)
-    return ordinal(value)
+        words += rest if rest is not None else end if is_suffix(end) else " " + end
+    return f"{cardinal(first_value)} – {words}" if first_value else words
 
 
 def _fraction(m: re.Match[str]) -> str:
