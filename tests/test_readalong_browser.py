@@ -70,3 +70,10 @@ def test_check_fails_when_the_page_cannot_seek(tmp_path: Path) -> None:
     result = check(page)
     assert result.returncode == 1
     assert result.stderr.startswith("read-along check FAILED:")
+
+
+def test_rendered_sample_page(sample_episode: Path) -> None:
+    """The page `audiobook render` wrote for the bundled sample: real audio, one timed cue per sentence."""
+    r = check(sample_episode.with_suffix(".html"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "read-along OK" in r.stdout
