@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from audiobook.cast import cast_script
 from audiobook.engines import get_engine
-from audiobook.ffmpeg import encode
+from audiobook.ffmpeg import Output, encode
 from audiobook.normalize import default_lexicon
 from audiobook.package import mp3_args
 from audiobook.render import RenderOptions, load_script, script_lines
-from audiobook.cast import cast_script
 
 ORDINALS = ["бірінші", "екінші", "үшінші", "төртінші", "бесінші", "алтыншы", "жетінші", "сегізінші", "тоғызыншы"]
 
@@ -55,7 +55,8 @@ def make_long(article: Path, dest: Path, times: int = 10) -> Path:
     out = list(head)
     for k in range(times):
         mark = f" ({ORDINALS[k - 1]} нұсқа)" if k else ""
-        out += [re.sub(r"([.?!])(\s|$)", lambda m: mark + m.group(1) + m.group(2), ln) if k else ln for ln in body]
+        out += [re.sub(r"([.?!])(\s|$)", lambda m, mark=mark: mark + m.group(1) + m.group(2), ln) if k else ln
+                for ln in body]
     dest.write_text("\n".join(out) + "\n", encoding="utf-8")
     return dest
 
@@ -75,7 +76,7 @@ def floor(article: Path, duration: float, bitrate: str) -> tuple[float, float, f
     x = (rng.standard_normal(int(duration * 22050)) * 0.05).astype(np.float32)
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
-        encode(x, 22050, Path(d) / "floor.mp3", mp3_args(RenderOptions(bitrate=bitrate)))
+        encode([x], 22050, [Output(Path(d) / "floor.mp3", mp3_args(RenderOptions(bitrate=bitrate)))])
         enc = time.perf_counter() - t0
     return synth, enc, synth + enc
 

@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import numpy as np
+from conftest import ROOT, SAMPLE, run_cli
+from measure import decode_audio, ebur128
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
-from audiobook.ffmpeg import encode
-from conftest import ROOT, SAMPLE, run_cli
-from measure import decode_audio, ebur128
+from audiobook.ffmpeg import Output, encode
 
 
 def manifest(mp3: Path) -> dict:
@@ -119,7 +119,7 @@ def test_intro_and_outro_music(tmp_path: Path) -> None:
     t = np.arange(int(3.0 * rate)) / rate
     for name, freq in (("intro", 440.0), ("outro", 660.0)):
         x = (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
-        encode(x, rate, tmp_path / f"{name}.mp3", ["-c:a", "libmp3lame", "-b:a", "128k"])
+        encode([x], rate, [Output(tmp_path / f"{name}.mp3", ["-c:a", "libmp3lame", "-b:a", "128k"])])
     note = tmp_path / "note.txt"
     note.write_text("— Сәлеметсіз бе?\n— Сәлеметсіз бе, қош келдіңіз.\n", encoding="utf-8")
     r = run_cli("render", str(note), "-o", str(tmp_path / "o"), "--intro", str(tmp_path / "intro.mp3"),

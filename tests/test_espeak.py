@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from measure import median_pitch, spectral_centroid
 
 from audiobook.engines import get_engine
 from audiobook.errors import AudiobookError
 from audiobook.voices import VoiceProfile, find_profile
-from measure import median_pitch, spectral_centroid
 
 TEXT = "Кітапхана бүгінде оқырмандарға жаңа қызмет ұсынады. Біз жыл сайын мыңдаған кітап аламыз."
 

@@ -67,7 +67,7 @@ def test_whole_words_only() -> None:
 
 def test_acronyms_are_case_sensitive_other_keys_are_not() -> None:
     lexicon = Lexicon({"АҚ": "акционерлік қоғам", "kaspi": "каспи"})
-    assert lexicon.apply("АҚ пен ақ") == "акционерлік қоғам пен ақ"
+    assert lexicon.apply("АҚ және ақ") == "акционерлік қоғам және ақ"
     assert lexicon.apply("Kaspi мен kaspi") == "Каспи мен каспи"
 
 
@@ -78,6 +78,11 @@ def test_ending_after_hyphen_is_attached() -> None:
     assert lexicon.apply("ТМҰ-да") == "Түркі мемлекеттері ұйымында"
     assert lexicon.apply("Halyk-тың") == "Халықтың"
     assert lexicon.apply("Halyk-банк") == "Халық-банк"  # a noun, not an ending: the hyphen stays
+
+
+def test_separate_conjunction_agrees_with_the_spoken_form() -> None:
+    lexicon = Lexicon({"ТМҰ": "Түркі мемлекеттері ұйымы", "KEGOC": "Кегок"})
+    assert lexicon.apply("ТМҰ пен KEGOC мен") == "Түркі мемлекеттері ұйымы мен Кегок пен"
 
 
 def test_multiword_keys_and_longest_match() -> None:

@@ -79,6 +79,13 @@ def test_output_has_no_digits_or_latin_and_is_a_fixed_point(text: str) -> None:
     assert normalize(once, NO_LEXICON) == once, (text, once)
 
 
+@settings(max_examples=100, deadline=None)
+@given(sentences)
+def test_fixed_point_with_the_default_lexicon(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once, (text, once)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=0, max_value=10**45), st.sampled_from(GROUP_SEPARATORS + [""]))
 def test_any_count_reads_as_its_cardinal(n: int, sep: str) -> None:

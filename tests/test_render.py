@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import numpy as np
-from mutagen.id3 import ID3
-
 from conftest import SAMPLE, run_cli
 from measure import decode_audio, median_pitch, spectral_centroid
+from mutagen.id3 import ID3
 
 
 def test_mp3_decodes_to_the_manifest_duration(sample_episode: Path) -> None:

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from measure import median_pitch
 
 from audiobook.audio import read_wav, trim_silence
 from audiobook.engines import Pcm, get_engine
 from audiobook.synth import cache_root, synthesize_all
 from audiobook.voices import find_profile
-from measure import median_pitch
 
 SENTENCES = ["Бірінші сөйлем.", "Екінші сөйлем бұл.", "Үшінші сөйлем де бар."]
 

@@ -97,7 +97,7 @@ def render(
             f"{s.synthesized} pieces synthesized, {s.cached} from cache",
             err=True,
         )
-        _neural_hint()
+        _neural_hint(result.voices)
     typer.echo(str(result.audio))
 
 
@@ -112,12 +112,10 @@ def _with_progress(work: Callable[[Callable[[int, int], None] | None], Any], qui
         return work(lambda done, total: bar.update(task, completed=done, total=total))
 
 
-def _neural_hint() -> None:
-    try:
-        from audiobook.cast import piper_hint
-    except ImportError:
-        return
-    hint = piper_hint()
+def _neural_hint(used: list[Any]) -> None:
+    from audiobook.cast import piper_hint
+
+    hint = piper_hint(used)
     if hint:
         typer.echo(hint, err=True)
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from audiobook.errors import AudiobookError
-
-BLOCK = 1 << 16
 
 
 @cache
@@ -24,28 +24,38 @@ def ffmpeg_exe() -> str:
         raise AudiobookError(f"ffmpeg not found ({e}); reinstall imageio-ffmpeg") from None
 
 
-def int16_blocks(x: np.ndarray) -> Iterator[bytes]:
-    """Float samples as little-endian int16 bytes, a block at a time (no full-size int16 copy)."""
-    for i in range(0, len(x), BLOCK):
-        block = np.clip(np.round(x[i : i + BLOCK] * 32768.0), -32768, 32767)
-        yield block.astype("<i2").tobytes()
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    args: list[str]  # output options
+    inputs: list[str] = field(default_factory=list)  # extra inputs after the PCM, e.g. a metadata file
 
 
-def encode(x: np.ndarray, rate: int, out: Path, args: list[str], inputs: list[str] | None = None) -> None:
-    """Pipe mono float samples through ffmpeg into `out`; `args` are output options."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-           "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", *(inputs or []), *args, str(out)]
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdin is not None
+def encode(blocks: Iterable[np.ndarray], rate: int, outputs: list[Output]) -> None:
+    """Stream mono float blocks into one ffmpeg per output, all fed at once, so encoding runs while the
+    blocks are still being produced and two formats cost one pass over the audio."""
+    procs = []
+    for out in outputs:
+        cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(rate),
+               "-ac", "1", "-i", "pipe:0", *out.inputs, *out.args, str(out.path)]
+        procs.append(subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE))
     try:
-        for chunk in int16_blocks(x):
-            proc.stdin.write(chunk)
-        proc.stdin.close()
+        for block in blocks:
+            data = np.clip(np.round(block * 32768.0), -32768, 32767).astype("<i2").tobytes()
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.stdin.write(data)  # type: ignore[union-attr]
     except BrokenPipeError:
-        pass
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.wait() != 0:
-        raise AudiobookError(f"{out}: ffmpeg failed: {err.strip().splitlines()[-1] if err.strip() else '?'}")
+        pass  # the failed encoder's message is reported below
+    finally:
+        for proc in procs:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()  # type: ignore[union-attr]
+    for out, proc in zip(outputs, procs, strict=True):
+        err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
+        if proc.wait() != 0:
+            raise AudiobookError(f"{out.path.name}: ffmpeg failed ({err.splitlines()[-1] if err else '?'}); "
+                                 "check the output folder and options")
 
 
 def decode(path: Path, rate: int) -> np.ndarray:

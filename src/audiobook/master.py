@@ -1,22 +1,27 @@
-"""Master stage: integrated loudness to a target (ITU-R BS.1770-4) and a true-peak ceiling.
+"""Master stage: integrated loudness to a target (ITU-R BS.1770-4) under a true-peak ceiling.
 
-Loudness uses pyloudnorm's K-weighting filters (its public IIRfilter class, the same parameters its
-Meter uses) run as one second-order-section filter in float32, and gates 400 ms blocks built from
-100 ms sub-block powers: the same measure as pyloudnorm.Meter (tests compare them), in linear time
-without a float64 copy of the episode.
+The loudness meter uses pyloudnorm's K-weighting filters (its public IIRfilter class, with the
+parameters its Meter uses), run as one second-order-section filter in float32 a chunk at a time, and
+gates 400 ms blocks built from 100 ms sub-block powers: the same measure as pyloudnorm.Meter (tests
+compare them), in linear time and constant memory, so it can also meter a stream.
 
-The limiter looks at a 4x oversampled signal, so inter-sample peaks count, and only where samples
-come near the ceiling. Its gain curve is a moving minimum smoothed by a moving average of the
-same radius: never above what a peak needs, and without clicks.
+Mastering is planned before any sample changes: one loudness pass and one true-peak pass over the
+episode, then the gain is solved on those measurements. The limiter reduces gain only around peaks
+that the gain would push over the ceiling (seen 4x oversampled, so inter-sample peaks count), with a
+moving minimum smoothed by a moving average of the same radius: never above what a peak needs, and
+without clicks. Its loudness cost is predicted from the sub-block powers, so the plan hits the target
+without re-measuring. The plan is then applied block by block while the encoder consumes the blocks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
+CHUNK = 1 << 16  # samples per processing chunk: bounds temporary arrays
 HEADROOM = 10 ** (-3.5 / 20)  # a sample this far under the ceiling cannot have an inter-sample peak above it
 
 
@@ -27,50 +32,77 @@ class Loudness:
     release: float = 0.010  # limiter smoothing radius, seconds
 
 
+# ---- loudness -------------------------------------------------------------------------------------
+
+
+@cache
 def _k_weighting_sos(rate: int) -> np.ndarray:
     from pyloudnorm.iirfilter import IIRfilter
 
-    # The two stages of BS.1770's K-weighting, as pyloudnorm's Meter defines them.
     stages = [IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"), IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")]
     return np.array([np.concatenate([f.b, f.a]) for f in stages])
 
 
-def subblock_powers(x: np.ndarray, rate: int) -> np.ndarray:
-    """Mean square of the K-weighted signal in each 100 ms sub-block (a trailing partial one dropped)."""
-    from scipy.signal import sosfilt, sosfilt_zi
+class LoudnessMeter:
+    """BS.1770-4 integrated loudness of a signal fed in pieces of any size."""
 
-    sos = _k_weighting_sos(rate)
-    step = rate // 10
-    n = len(x) // step
-    out = np.empty(n, dtype=np.float64)
-    zi = sosfilt_zi(sos) * 0.0
-    chunk = step * 64
-    for i in range(0, n * step, chunk):
-        y, zi = sosfilt(sos, x[i : min(i + chunk, n * step)], zi=zi)
-        y = y.astype(np.float64) ** 2
-        out[i // step : i // step + len(y) // step] = y.reshape(-1, step).mean(axis=1)
-    return out
+    def __init__(self, rate: int, cell: int = 0) -> None:
+        self.step = rate // 10  # 100 ms sub-blocks; four make a 400 ms gating block (75% overlap)
+        self.cell = cell  # if set, also keep the plain (unweighted) energy per `cell` samples
+        self._energies: list[np.ndarray] = []
+        self._raw_rest = np.zeros(0, dtype=np.float64)
+        self._sos = _k_weighting_sos(rate)
+        self._zi = np.zeros((len(self._sos), 2))
+        self._rest = np.zeros(0, dtype=np.float64)
+        self._powers: list[np.ndarray] = []
+
+    def feed(self, x: np.ndarray) -> None:
+        from scipy.signal import sosfilt
+
+        for i in range(0, len(x), CHUNK):
+            y, self._zi = sosfilt(self._sos, x[i : i + CHUNK], zi=self._zi)
+            y = np.concatenate([self._rest, y.astype(np.float64) ** 2])
+            n = len(y) // self.step * self.step
+            self._powers.append(y[:n].reshape(-1, self.step).mean(axis=1))
+            self._rest = y[n:]
+            if self.cell:
+                e = np.concatenate([self._raw_rest, x[i : i + CHUNK].astype(np.float64) ** 2])
+                m = len(e) // self.cell * self.cell
+                self._energies.append(e[:m].reshape(-1, self.cell).sum(axis=1))
+                self._raw_rest = e[m:]
+
+    def powers(self) -> np.ndarray:
+        """Mean square of the K-weighted signal per 100 ms sub-block (a trailing partial one dropped)."""
+        return np.concatenate(self._powers) if self._powers else np.zeros(0)
+
+    def cell_energies(self) -> np.ndarray:
+        return np.concatenate(self._energies) if self._energies else np.zeros(0)
+
+    def loudness(self) -> float:
+        return loudness_from_powers(self.powers())
 
 
 def loudness_from_powers(p: np.ndarray) -> float:
-    """BS.1770-4 integrated loudness: 400 ms blocks (4 sub-blocks, 75% overlap), gated at -70 LUFS
-    absolute and -10 LU relative."""
+    """Integrated loudness from sub-block powers: gated at -70 LUFS absolute and -10 LU relative."""
     if len(p) < 4:
         return float("-inf")
     z = (p[:-3] + p[1:-2] + p[2:-1] + p[3:]) / 4.0
     with np.errstate(divide="ignore"):
-        lk = -0.691 + 10 * np.log10(z)
-    z = z[lk >= -70.0]
-    if len(z) == 0:
-        return float("-inf")
-    rel = -0.691 + 10 * np.log10(z.mean()) - 10.0
-    with np.errstate(divide="ignore"):
+        z = z[-0.691 + 10 * np.log10(z) >= -70.0]
+        if len(z) == 0:
+            return float("-inf")
+        rel = -0.691 + 10 * np.log10(z.mean()) - 10.0
         z = z[-0.691 + 10 * np.log10(z) > rel]
     return float(-0.691 + 10 * np.log10(z.mean()))
 
 
 def integrated_loudness(x: np.ndarray, rate: int) -> float:
-    return loudness_from_powers(subblock_powers(x, rate))
+    meter = LoudnessMeter(rate)
+    meter.feed(x)
+    return meter.loudness()
+
+
+# ---- true peak ------------------------------------------------------------------------------------
 
 
 @cache
@@ -85,18 +117,31 @@ def peak_envelope(x: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarr
     """Samples whose 4x-oversampled neighbourhood may exceed `threshold`, with their true-peak value.
 
     Returns (indices, peaks): peaks[k] is the largest |value| of the band-limited signal between
-    x[i-1] and x[i+1] for i = indices[k]. Only samples near a loud one are interpolated, which keeps the
-    cost proportional to the loud parts, not to the episode.
+    x[i-1] and x[i] (and x[i] itself) for i = indices[k]. Only samples near a loud one are interpolated,
+    a chunk at a time, so cost and memory follow the loud parts, not the episode's length.
     """
-    loud = np.abs(x) > threshold * HEADROOM
-    near = loud.copy()
-    near[1:] |= loud[:-1]
-    near[:-1] |= loud[1:]
-    idx = np.flatnonzero(near)
-    taps = np.clip(idx[:, None] + np.arange(-6, 6), 0, len(x) - 1)  # x[i-6 .. i+5] around the gap i-1 -> i
-    win = x[taps]
-    up = np.abs(win @ _phases().T).max(axis=1)
-    return idx, np.maximum(up, np.abs(x[idx]))
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    for lo in range(0, len(x), CHUNK):
+        hi = min(len(x), lo + CHUNK)
+        a, b = max(0, lo - 1), min(len(x), hi + 1)
+        loud = np.abs(x[a:b]) > threshold * HEADROOM
+        # A sample next to a loud one may hide a peak between them.
+        near = loud[lo - a : lo - a + hi - lo].copy()
+        near[1:] |= loud[lo - a : lo - a + hi - lo - 1]
+        if lo > 0:
+            near[0] |= loud[0]
+        near[:-1] |= loud[lo - a + 1 : lo - a + hi - lo]
+        if hi < len(x):
+            near[-1] |= loud[-1]
+        idx = np.flatnonzero(near) + lo
+        if len(idx) == 0:
+            continue
+        taps = np.clip(idx[:, None] + np.arange(-6, 6), 0, len(x) - 1)  # x[i-6 .. i+5] around the gap
+        up = np.abs(x[taps] @ _phases().T).max(axis=1)
+        found.append((idx, np.maximum(up, np.abs(x[idx]))))
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
 
 
 def true_peak_db(x: np.ndarray, floor_db: float = -12.0) -> float:
@@ -109,40 +154,116 @@ def true_peak_db(x: np.ndarray, floor_db: float = -12.0) -> float:
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
-def limit(x: np.ndarray, rate: int, ceiling_db: float, release: float) -> None:
-    """In place: reduce gain around every (oversampled) peak above the ceiling."""
+# ---- the plan -------------------------------------------------------------------------------------
+
+
+def coarse_factor(rate: int) -> int:
+    """Samples per limiter grid cell: the largest count up to 16 that divides a 100 ms sub-block."""
+    step = rate // 10
+    return max(d for d in range(1, 17) if step % d == 0)
+
+
+@dataclass
+class MasterPlan:
+    gain: float  # linear, for the whole episode
+    limiter: np.ndarray | None = None  # limiter gain per grid cell of `cell` samples; None: no limiting
+    cell: int = 1
+    predicted_lufs: float = float("inf")
+
+    def blocks(self, x: np.ndarray, size: int = CHUNK) -> Iterator[np.ndarray]:
+        """Apply the plan to `x` in place, a block at a time, yielding each finished block."""
+        for lo in range(0, len(x), size):
+            block = x[lo : lo + size]
+            block *= np.float32(self.gain)
+            if self.limiter is not None:
+                # Linear interpolation between grid-cell centres.
+                c0, c1 = max(0, lo // self.cell - 1), min(len(self.limiter), (lo + len(block)) // self.cell + 2)
+                centres = np.arange(c0, c1) * self.cell + (self.cell - 1) / 2
+                block *= np.interp(np.arange(lo, lo + len(block)), centres, self.limiter[c0:c1]).astype(np.float32)
+            yield block
+
+
+def _limiter(need: np.ndarray, radius: int) -> np.ndarray:
+    """Gain curve on the grid: a moving minimum one cell wider than the moving average that smooths it, so
+    every cell's smoothed gain, and any interpolation between neighbours, stays at or below its need."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    ceiling = 10 ** (ceiling_db / 20)
-    idx, peaks = peak_envelope(x, ceiling)
-    over = peaks > ceiling
-    idx, need_at = idx[over], (ceiling / peaks[over]).astype(np.float32)
-    if len(idx) == 0:
-        return
-    size = 2 * max(1, int(release * rate)) + 1
-    # Work only on windows around the peaks: a peak's gain dip spans `size` samples either side.
-    breaks = np.flatnonzero(np.diff(idx) > 4 * size) + 1
-    for group, needs in zip(np.split(idx, breaks), np.split(need_at, breaks), strict=True):
-        a, b = max(0, int(group[0]) - 2 * size), min(len(x), int(group[-1]) + 2 * size + 1)
-        need = np.ones(b - a, dtype=np.float32)
-        np.minimum.at(need, group - a, needs)
-        gain = uniform_filter1d(minimum_filter1d(need, size=size), size=size)
-        np.minimum(gain, need, out=gain)  # the average can round a hair above the minimum
-        x[a:b] *= gain
+    g = uniform_filter1d(minimum_filter1d(need, size=2 * radius + 3), size=2 * radius + 1)
+    return np.minimum(g, need)  # the average can round a hair above the minimum
+
+
+def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> MasterPlan:
+    cell = coarse_factor(rate)
+    meter = LoudnessMeter(rate, cell=cell)
+    meter.feed(x)
+    powers, cells = meter.powers(), meter.cell_energies()
+    loud = loudness_from_powers(powers)
+    if not np.isfinite(loud):
+        return MasterPlan(1.0)  # silence: nothing to normalize
+    per_sub = meter.step // cell
+    cells = cells[: len(powers) * per_sub]
+    energies = cells.reshape(-1, per_sub).sum(axis=1)
+    ceiling = 10 ** (spec.ceiling_dbtp / 20)
+    radius = max(1, round(spec.release * rate / cell))
+    step_db = spec.target_lufs - loud
+    reach_db = step_db + 3.0  # the limiter rarely costs more than this; the peak scan covers up to it
+    idx, peaks = peak_envelope(x, ceiling / 10 ** (reach_db / 20))
+    grid = (len(x) + cell - 1) // cell
+    # Predicted loudness rises with gain, but the limiter takes back part of each dB: a secant search.
+    # Each sub-block keeps the share of its plain energy the limiter leaves (it acts on the loud samples).
+    gain_db, slope = step_db, 1.0
+    prev: tuple[float, float] | None = None
+    best = MasterPlan(1.0)
+    for _ in range(8):
+        gain = 10 ** (gain_db / 20)
+        over = peaks * gain > ceiling
+        limiter = None
+        kept = np.ones(len(powers))
+        if over.any():
+            need = np.ones(grid, dtype=np.float32)
+            np.minimum.at(need, idx[over] // cell, (ceiling / (peaks[over] * gain)).astype(np.float32))
+            limiter = _limiter(need, radius)
+            lost = (1.0 - limiter[: len(cells)].astype(np.float64) ** 2) * cells
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.nan_to_num(lost.reshape(-1, per_sub).sum(axis=1) / energies)
+            kept = np.clip(1.0 - share, 0.0, 1.0)
+        predicted = loudness_from_powers(powers * kept * gain**2)
+        if abs(spec.target_lufs - predicted) < abs(spec.target_lufs - best.predicted_lufs):
+            best = MasterPlan(gain, limiter, cell, predicted)
+        miss = spec.target_lufs - predicted
+        if abs(miss) < 0.05:
+            break
+        if prev is not None and gain_db != prev[0]:
+            slope = float(np.clip((predicted - prev[1]) / (gain_db - prev[0]), 0.05, 1.0))
+        prev = (gain_db, predicted)
+        gain_db = min(gain_db + miss / slope, reach_db)
+    return best
+
+
+class OutputMeter:
+    """Loudness and true peak of the finished blocks as they stream to the encoder."""
+
+    def __init__(self, rate: int) -> None:
+        self._loudness = LoudnessMeter(rate)
+        self._peak = float("-inf")
+        self._tail = np.zeros(0, dtype=np.float32)
+
+    def tap(self, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        for block in blocks:
+            self._loudness.feed(block)
+            # A few samples of the previous block, so peaks between blocks are interpolated too.
+            self._peak = max(self._peak, true_peak_db(np.concatenate([self._tail, block])))
+            self._tail = block[-12:].copy()
+            yield block
+
+    def result(self) -> tuple[float, float]:
+        """(integrated loudness LUFS, true peak dBTP)."""
+        return self._loudness.loudness(), self._peak
 
 
 def master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> tuple[float, float]:
     """Normalize `x` in place; returns the (loudness LUFS, true peak dBTP) measured after."""
-    loud = integrated_loudness(x, rate)
-    # The limiter takes back part of each gain step; `ratio` (what a dB of gain really yields, learnt from
-    # the last step) lets the next step aim right, so this converges in two or three passes.
-    ratio = 1.0
-    for _ in range(4):
-        if not np.isfinite(loud) or abs(loud - spec.target_lufs) < 0.1:
-            break  # on target, or silence with nothing to normalize
-        step = (spec.target_lufs - loud) / ratio
-        x *= np.float32(10 ** (step / 20))
-        limit(x, rate, spec.ceiling_dbtp, spec.release)
-        before, loud = loud, integrated_loudness(x, rate)
-        ratio = float(np.clip((loud - before) / step, 0.2, 1.0)) if step else 1.0
-    return loud, true_peak_db(x)
+    plan = plan_master(x, rate, spec)
+    for _ in plan.blocks(x):
+        pass
+    return integrated_loudness(x, rate), true_peak_db(x)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from audiobook.assemble import Episode
-from audiobook.ffmpeg import encode
+from audiobook.ffmpeg import Output, encode
 from audiobook.script import Script
 from audiobook.sidecars import SIDECAR_KEYS, WRITERS
 from audiobook.staging import Staging
@@ -88,13 +91,22 @@ def ffmetadata(m: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_episode(ep: Episode, m: dict[str, Any], opts: RenderOptions) -> list[Path]:
-    """Write everything under temporary names, then rename; returns final paths, the MP3 first."""
+def write_episode(blocks: Iterable[np.ndarray], rate: int, m: dict[str, Any], opts: RenderOptions) -> list[Path]:
+    """Encode the mastered `blocks` and write every file under a temporary name, then rename them all;
+    returns the final paths, the MP3 first."""
     stem = Path(m["audio"]).stem
-    with Staging(opts.outdir) as stage:
+    with Staging(opts.outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp:
         mp3 = stage.path(m["audio"])
-        encode(ep.samples, ep.sample_rate, mp3, mp3_args(opts))
+        outputs = [Output(mp3, mp3_args(opts))]
+        if opts.m4b:
+            meta = Path(tmp) / "chapters.txt"
+            meta.write_text(ffmetadata(m), encoding="utf-8")
+            m4b = stage.path(stem + ".m4b")
+            outputs.append(Output(m4b, m4b_args(opts), ["-f", "ffmetadata", "-i", str(meta)]))
+        encode(blocks, rate, outputs)
         write_tags(mp3, m, opts.cover)
+        if opts.m4b and opts.cover is not None:
+            write_m4b_cover(m4b, opts.cover)
         try:
             from audiobook.publish.readalong import render_readalong
         except ImportError:  # publish stage not installed in this build
@@ -104,15 +116,4 @@ def write_episode(ep: Episode, m: dict[str, Any], opts: RenderOptions) -> list[P
             stage.write_text(stem + writer.suffix, writer.render(m))
         if render_readalong is not None:
             stage.write_text(stem + ".html", render_readalong(m))
-        if opts.m4b:
-            with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
-                f.write(ffmetadata(m))
-            try:
-                m4b = stage.path(stem + ".m4b")
-                meta = ["-f", "ffmetadata", "-i", f.name]
-                encode(ep.samples, ep.sample_rate, m4b, m4b_args(opts), inputs=meta)
-            finally:
-                Path(f.name).unlink(missing_ok=True)
-            if opts.cover is not None:
-                write_m4b_cover(m4b, opts.cover)
         return stage.commit()

@@ -14,7 +14,7 @@ from typing import Any
 
 from audiobook.assemble import Episode, Line, Pacing, assemble
 from audiobook.cast import cast_script
-from audiobook.master import Loudness, master
+from audiobook.master import Loudness, OutputMeter, plan_master
 from audiobook.script import Script
 from audiobook.synth import SynthStats, cache_root, synthesize_all
 from audiobook.voices import VoiceProfile
@@ -50,6 +50,7 @@ class RenderResult:
     stats: SynthStats
     warnings: list[str]
     timings: dict[str, float]
+    voices: list[VoiceProfile]
 
 
 def load_script(path: Path) -> Script:
@@ -121,14 +122,15 @@ def render(
             tmp.cleanup()
     t["assemble"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    loud, peak = master(episode.samples, episode.sample_rate, opts.loudness)
+    plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    stem = source.stem
-    manifest = build_manifest(script, episode, cast, stem, opts)
-    outputs = write_episode(episode, manifest, opts)
-    t["package"] = time.perf_counter() - t0
-    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t)
+    manifest = build_manifest(script, episode, cast, source.stem, opts)
+    meter = OutputMeter(episode.sample_rate)
+    outputs = write_episode(meter.tap(plan.blocks(episode.samples)), episode.sample_rate, manifest, opts)
+    loud, peak = meter.result()
+    t["encode+package"] = time.perf_counter() - t0
+    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))
 
 
 def _music(opts: RenderOptions) -> tuple[Any, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from audiobook.normalize.morph import KAZ_LOWER, attach, is_suffix
+from audiobook.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, with_conjunction
 
 # Acronym -> (spoken form, ends in a 3rd-person possessive: takes "н" case forms).
 ACRONYMS: dict[str, tuple[str, bool]] = {
@@ -51,6 +51,9 @@ ACRONYMS: dict[str, tuple[str, bool]] = {
     "ҰҚК": ("Ұлттық қауіпсіздік комитеті", True),
     "ҰОС": ("Ұлы Отан соғысы", True),
     "ЖАО": ("жергілікті атқарушы органдар", False),
+    "ФК": ("футбол клубы", True),
+    "ХОК": ("Халықаралық олимпиада комитеті", True),
+    "ҰОК": ("Ұлттық олимпиада комитеті", True),
 }
 
 # Units and multipliers. The author writes an ending for the full word, so it is joined as written.
@@ -130,7 +133,7 @@ def _alternation(keys: object) -> str:
     return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))  # type: ignore[arg-type]
 
 
-_ACRONYM_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(ACRONYMS)}){_END}(?![\w])")
+_ACRONYM_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(ACRONYMS)}){_END}(?![\w]){CONJUNCTION}")
 _UNIT_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(UNITS)}){_END}(?![\w²³])")
 _NUMBER_UNIT_RE = re.compile(rf"(?<=\d)(?P<sp> ?)(?P<key>{_alternation(NUMBER_UNITS)}){_END}(?![\w²³])")
 # A dotted abbreviation; the final period may be missing on the multi-letter ones ("т.б" at line end).
@@ -153,7 +156,10 @@ def _ending(m: re.Match[str], spoken: str, rebuild: bool, possessive: bool = Fal
 
 def _acronym(m: re.Match[str]) -> str:
     spoken, possessive = ACRONYMS[m.group("key")]
-    return _ending(m, spoken, True, possessive)
+    words = _ending(m, spoken, True, possessive)
+    if m.group("conj"):  # "АҚШ пен" -> "Америка Құрама Штаттары мен"
+        words += " " + (m.group("conj") if m.group("end") else with_conjunction(spoken, possessive))
+    return words
 
 
 def _dotted(m: re.Match[str]) -> str:

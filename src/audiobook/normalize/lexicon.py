@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from audiobook.errors import AudiobookError
-from audiobook.normalize.morph import KAZ_LOWER, attach, is_suffix, looks_possessive
+from audiobook.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, looks_possessive, with_conjunction
 
 DEFAULT_LEXICON_NAME = "lexicon.txt"
 
@@ -49,7 +49,7 @@ class Lexicon:
             keys = sorted(entries, key=len, reverse=True)
             alternation = "|".join(_key_pattern(k) for k in keys)
             pattern = re.compile(
-                rf"(?<![\w-])(?P<key>{alternation})(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?(?![\w])"
+                rf"(?<![\w-])(?P<key>{alternation})(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?(?![\w])" + CONJUNCTION
             )
         object.__setattr__(self, "_pattern", pattern)
 
@@ -82,10 +82,12 @@ class Lexicon:
             spoken = self.spoken(m.group("key"))
             if spoken is None:  # only possible for odd whitespace; leave the text alone
                 return m.group(0)
-            end = m.group("end")
+            end, conj = m.group("end"), m.group("conj")
+            if conj:  # "ТМҰ мен": the separate "and" agrees with the spoken form
+                conj = " " + (conj if end else with_conjunction(spoken, looks_possessive(spoken)))
             if end and is_suffix(end):
-                return wrap(attach(spoken, end, looks_possessive(spoken)))
-            return wrap(spoken) + (f"-{end}" if end else "")
+                return wrap(attach(spoken, end, looks_possessive(spoken))) + (conj or "")
+            return wrap(spoken) + (f"-{end}" if end else "") + (conj or "")
 
         return pattern.sub(one, text)
 

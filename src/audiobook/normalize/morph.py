@@ -11,6 +11,9 @@ import re
 
 from audiobook.normalize.numbers import harmony_is_back
 
+# "мен/бен/пен" written as a separate word after an acronym, chosen for the sound of its letters.
+CONJUNCTION = r"(?:\s+(?P<conj>мен|бен|пен)(?![\w-]))?"
+
 KAZ_LOWER = "а-яёәғқңөұүһі"
 
 _PLURAL = "лар|лер|дар|дер|тар|тер"
@@ -121,6 +124,11 @@ def attach(phrase: str, ending: str, possessive: bool = False) -> str:
     if case is None:
         return phrase + ending
     return phrase + _case_ending(phrase.rsplit(" ", 1)[-1], case, possessive)
+
+
+def with_conjunction(phrase: str, possessive: bool = False) -> str:
+    """The "and" that follows phrase as a separate word: "Одақ пен", "Штаттары мен", "қыз бен"."""
+    return _case_ending(phrase.rsplit(" ", 1)[-1], "ins", possessive)
 
 
 def looks_possessive(phrase: str) -> bool:

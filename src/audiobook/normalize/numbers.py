@@ -121,9 +121,7 @@ def denominator_ablative(n: int) -> str:
 
 def decimal(whole: str, fraction: str) -> str:
     """Decimal comma: ("4", "2") -> "төрт бүтін оннан екі"; ("1", "25") -> "бір бүтін жүзден жиырма бес"."""
-    return (
-        f"{cardinal(int(whole))} бүтін {denominator_ablative(10 ** len(fraction))} {cardinal(int(fraction))}"
-    )
+    return f"{cardinal(int(whole))} бүтін {denominator_ablative(10 ** len(fraction))} {cardinal(int(fraction))}"
 
 
 _ROMAN = (

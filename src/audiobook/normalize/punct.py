@@ -14,7 +14,7 @@ from audiobook.normalize.numbers import CARDINAL_WORDS
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f\u200a\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
-_QUOTES = re.compile(r"[«»“”„‟\"‹›]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
+_QUOTES = re.compile(r"[«»“”„‟\"‹›‚]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 _OPEN = re.compile(r"\s*[(\[{]\s*")
 _CLOSE = re.compile(r"\s*[)\]}]")
 

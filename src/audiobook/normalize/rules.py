@@ -201,12 +201,7 @@ def _roman(m: re.Match[str]) -> str:
     before_century = bool(nxt) and nxt.group(1).lower().startswith("ғ")  # type: ignore[union-attr]
     cyrillic = not (token + (first or "")).isascii()
     short = len(token) < 2 and not first
-    if (
-        value is None
-        or token == "L"
-        or (first and first_value is None)
-        or (cyrillic and short and not before_century)
-    ):
+    if value is None or token == "L" or (first and first_value is None) or (cyrillic and short and not before_century):
         return m.group(0)
     words = ordinal(value)
     if end:

@@ -12,10 +12,12 @@ import re
 
 from audiobook.normalize.abbreviations import NO_SPLIT_AFTER
 
-_BOUNDARY = re.compile(r"[.!?…]+[»\"”’)\]]*(?=\s+[«\"“„(\[—–\-]?\s*[^\W_a-zа-яёәғқңөұүһі])")
+# Sentence punctuation, then space and a possible start (its case is checked in code: str.islower knows
+# every alphabet, a regex class does not).
+_BOUNDARY = re.compile(r"[.!?…]+[»\"”’)\]]*(?=\s+[«\"“„(\[—–\-]?\s*(?P<next>\w))")
 _HARD_BREAK = re.compile(r"\n\s*\n")
 _LAST_TOKEN = re.compile(r"(\S+)$")
-_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_a-zа-яёәғқңөұүһі]")  # "Қ", "Қ.К", "A.B"
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "Қ", "Қ.К", "A.B" (capitals: checked in code)
 _LIST_NUMBER = re.compile(r"\d{1,2}|[IVXLC]+")
 
 
@@ -27,7 +29,7 @@ def _ends_sentence(before: str, punct: str) -> bool:
     if not token_match:
         return True
     token = token_match.group(1).lstrip('«"“„([')
-    if (token + ".") in NO_SPLIT_AFTER or _INITIALS.fullmatch(token):
+    if (token + ".") in NO_SPLIT_AFTER or (_INITIALS.fullmatch(token) and token[-1].isupper()):
         return False
     return not (_LIST_NUMBER.fullmatch(token) and before.strip() == token)
 
@@ -36,6 +38,8 @@ def _split_block(block: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(block):
+        if m.group("next").islower():
+            continue
         if _ends_sentence(block[start : m.start()], m.group(0)):
             out.append(block[start : m.end()].strip())
             start = m.end()

@@ -12,7 +12,7 @@ import re
 
 from audiobook.normalize.morph import KAZ_LOWER, is_suffix
 
-LATIN_LETTERS = "A-Za-zÀ-ÖØ-öø-ɏəƏ"
+LATIN_LETTERS = "A-Za-zÀ-ÖØ-öø-ɏəƏ\u1e00-\u1eff"
 # A Latin word, optionally with a Kazakh ending after a hyphen ("SOCAR-дың").
 _LATIN_WORD = re.compile(
     rf"(?P<word>[{LATIN_LETTERS}]+(?:['’][{LATIN_LETTERS}]+)*)(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?"
