@@ -247,3 +247,18 @@ def test_resample_near_full_scale_does_not_wrap() -> None:
     # Gibbs overshoot is clipped; wrapped int16 would flip sign in the middle of a half-period.
     assert out.max() == 32767 and out.min() == -32768
     assert (np.abs(np.diff(out)) < 40000).all()
+
+
+def test_pool_worker_share_of_cores_reaches_the_session(tmp_path: Path) -> None:
+    """In a pool of N workers, each ONNX session is given cores // N threads, not all of them."""
+    from audiobook.engines import set_engine_threads
+    from audiobook.engines.piper import PiperEngine
+
+    set_engine_threads(1)
+    try:
+        voice = PiperEngine().load(joe_profile())
+    finally:
+        set_engine_threads(None)
+    assert voice.session.get_session_options().intra_op_num_threads == 1
+    pcm = get_engine("piper").synthesize(KAZAKH, joe_profile())
+    assert pcm.duration > 1.0

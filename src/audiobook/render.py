@@ -5,7 +5,6 @@ Each stage lives in its own module; this one only wires them and does the file I
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from audiobook.assemble import Episode, Line, Pacing, assemble
 from audiobook.cast import cast_script
 from audiobook.master import Loudness, OutputMeter, plan_master
 from audiobook.script import Script
-from audiobook.synth import SynthStats, cache_root, synthesize_all
+from audiobook.synth import SynthStats, cache_root, cpu_cores, synthesize_all
 from audiobook.voices import VoiceProfile
 
 ASSEMBLY_RATE = 22050  # the engines' native rate; the encoder resamples to the output rate
@@ -84,7 +83,7 @@ def default_jobs(profiles: list[VoiceProfile]) -> int:
     # espeak-ng is ~1000x real time: worker start-up would cost more than it saves.
     if all(p.engine == "espeak" for p in profiles):
         return 1
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return cpu_cores()
 
 
 def render(

@@ -16,7 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from audiobook.audio import resample, trim_silence, wav_frames, write_wav
-from audiobook.engines import get_engine
+from audiobook.engines import get_engine, set_engine_threads
 from audiobook.errors import AudiobookError
 from audiobook.voices import VoiceProfile
 
@@ -64,6 +64,10 @@ def piece_key(spoken: str, profile: VoiceProfile, engine_version: str, rate: int
     return h.hexdigest()
 
 
+def cpu_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _make_piece(job: Job, rate: int, trim_db: float) -> tuple[int, int]:
     """Runs in a worker: one engine instance per process, so a model loads once per worker."""
     pcm = get_engine(job.profile.engine).synthesize(job.spoken, job.profile)
@@ -105,7 +109,9 @@ def synthesize_all(
                 on_progress(done, len(ordered))
     else:
         # spawn, not fork: engines (onnxruntime, torch) are not fork-safe once loaded.
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        threads = max(1, cpu_cores() // jobs)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
+                                 initializer=set_engine_threads, initargs=(threads,)) as pool:
             futures = [pool.submit(_make_piece, job, rate, trim_db) for job in ordered]
             try:
                 for fut in as_completed(futures):

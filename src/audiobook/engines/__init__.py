@@ -43,6 +43,17 @@ _REGISTRY: dict[str, tuple[str, str, str | None]] = {
     "coqui": ("audiobook.engines.coqui", "CoquiEngine", "coqui"),
 }
 _instances: dict[str, Engine] = {}
+_threads: int | None = None
+
+
+def set_engine_threads(n: int | None) -> None:
+    """Threads each engine instance in this process may use (set in pool workers); None: the library's default."""
+    global _threads
+    _threads = n
+
+
+def engine_threads() -> int | None:
+    return _threads
 
 
 def engine_names() -> list[str]:

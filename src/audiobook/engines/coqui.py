@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from audiobook.engines import Pcm
+from audiobook.engines import Pcm, engine_threads
 from audiobook.errors import AudiobookError
 from audiobook.voices import VoiceProfile
 
@@ -46,6 +46,10 @@ class CoquiEngine:
         checkpoint, config = model_paths(profile)
         key = (str(checkpoint), str(config or ""))
         if key not in self._models:
+            if threads := engine_threads():
+                import torch
+
+                torch.set_num_threads(threads)  # a pool worker's share of the cores
             try:
                 self._models[key] = self._api(
                     model_path=str(checkpoint),

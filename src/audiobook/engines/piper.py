@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from audiobook.engines import Pcm
+from audiobook.engines import Pcm, engine_threads
 from audiobook.errors import AudiobookError
 from audiobook.voices import VoiceProfile
 
@@ -120,11 +120,22 @@ def _load_voice(model: Path, config: Path, profile: VoiceProfile) -> PiperVoice:
     from piper import PiperConfig, PiperVoice
 
     try:
-        PiperConfig.from_dict(read_config(config))
+        piper_config = PiperConfig.from_dict(read_config(config))
     except (KeyError, TypeError, ValueError) as e:
         raise _bad_config(config, _first_line(e)) from None
     try:
-        voice = PiperVoice.load(model, config_path=config)
+        # As PiperVoice.load does, but with a thread count: in a pool of N workers each session gets its
+        # share of the cores instead of all of them, which would oversubscribe the machine N times.
+        import onnxruntime
+        from piper.voice import ESPEAK_DATA_DIR
+
+        opts = onnxruntime.SessionOptions()
+        if threads := engine_threads():
+            opts.intra_op_num_threads = threads
+            opts.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
+        voice = PiperVoice(session=session, config=piper_config, espeak_data_dir=Path(ESPEAK_DATA_DIR),
+                           download_dir=model.parent)
     except Exception as e:  # onnxruntime raises its own exception types for unreadable or foreign files
         raise AudiobookError(
             f"{model}: not a usable ONNX voice model ({_first_line(e)}); download it again or fix 'model' "

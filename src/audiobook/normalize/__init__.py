@@ -90,6 +90,7 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
         kept.append(spoken)
         return chr(_PROTECT_BASE + len(kept) - 1)
 
+    sentence = _PROTECTED.sub("", sentence)  # the placeholders' code points are reserved
     text = _drop_repeated_acronyms(sentence, lexicon)
     spoken = _capitalise(sentence, _rules(lexicon.sub(text, protect)))
     if kept:

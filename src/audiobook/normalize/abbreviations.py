@@ -10,6 +10,21 @@ import re
 
 from audiobook.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, with_conjunction
 
+MONTHS = (
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+)
+
 # Acronym -> (spoken form, ends in a 3rd-person possessive: takes "н" case forms).
 ACRONYMS: dict[str, tuple[str, bool]] = {
     "ҚР": ("Қазақстан Республикасы", True),
@@ -135,12 +150,14 @@ def _alternation(keys: object) -> str:
 
 _ACRONYM_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(ACRONYMS)}){_END}(?![\w]){CONJUNCTION}")
 _UNIT_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(UNITS)}){_END}(?![\w²³])")
-_NUMBER_UNIT_RE = re.compile(rf"(?<=\d)(?P<sp> ?)(?P<key>{_alternation(NUMBER_UNITS)}){_END}(?![\w²³])")
+_NUMBER_UNIT_RE = re.compile(rf"(?<=\d) ?(?P<key>{_alternation(NUMBER_UNITS)}){_END}(?![\w²³])")
 # A dotted abbreviation; the final period may be missing on the multi-letter ones ("т.б" at line end).
 _DOTTED_RE = re.compile(
     rf"(?<![\w.])(?P<key>{_alternation(DOTTED)}|т\.с\.с(?![\w.])|т\.б(?![\w.]))"
     r"(?=\s*[»\")\]]*\s*(?P<next>\S?))"
 )
+# "2024 ж. 5 наурызда": the year qualifies a date, "жылғы" rather than "жылы".
+_DATE_AFTER = re.compile(rf"\s*\d{{1,2}}\s+(?:{'|'.join(MONTHS)})", re.IGNORECASE)
 # Units joined by a slash: "км/сағ" -> "километр сағатына".
 _PER_HOUR_RE = re.compile(r"(?<![\w])(км|м)/(сағ|с)\.?(?![\w])")
 
@@ -165,6 +182,8 @@ def _acronym(m: re.Match[str]) -> str:
 def _dotted(m: re.Match[str]) -> str:
     key = m.group("key")
     spoken = DOTTED.get(key) or DOTTED[key + "."]
+    if key == "ж." and _DATE_AFTER.match(m.string, m.end()):
+        spoken = "жылғы"
     nxt = m.group("next")
     keep_period = not nxt or (key.rstrip(".") + "." in _SENTENCE_END and nxt.isupper())
     return spoken + ("." if keep_period else "")

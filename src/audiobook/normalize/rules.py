@@ -17,23 +17,10 @@ from __future__ import annotations
 
 import re
 
+from audiobook.normalize.abbreviations import MONTHS
 from audiobook.normalize.morph import KAZ_LOWER, PARTICLES, is_suffix, split_ordinal_marker
 from audiobook.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
 
-MONTHS = (
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-)
 CURRENCIES = {"$": "доллар", "€": "еуро", "₸": "теңге", "₽": "рубль", "£": "фунт", "¥": "юань"}
 _COUNT_AFTER_YEAR = {"бұрын", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}
 _MULTIPLIERS = r"мың|миллион|миллиард|триллион"
@@ -64,10 +51,7 @@ _MAIN = re.compile(
 )
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {
-    "°C": " градус",
-    "°С": " градус",
-    "℃": " градус",
-    "°": " градус",
+    "°": " градус",  # "°C" was read by degrees() before the Latin rules
     "%": " пайыз",
     "‰": " промилле",
     "№": " нөмір ",
@@ -256,5 +240,5 @@ def numbers(text: str) -> str:
 
 
 def symbols(text: str) -> str:
-    """Signs into words ("°C" -> "градус", "&" -> "және"); decorative ones into spaces."""
+    """Signs into words ("&" -> "және", "=" -> "тең"); decorative ones into spaces."""
     return _SYMBOL_RE.sub(lambda m: _SYMBOLS[m.group(0)], text)
