@@ -27,7 +27,7 @@ import numpy as np
 from audiobook.cast import cast_script
 from audiobook.engines import get_engine
 from audiobook.ffmpeg import Output, encode
-from audiobook.normalize import default_lexicon
+from audiobook.normalize import user_lexicon
 from audiobook.package import mp3_args
 from audiobook.render import RenderOptions, load_script, script_lines
 
@@ -65,7 +65,7 @@ def floor(article: Path, duration: float, bitrate: str) -> tuple[float, float, f
     """(synthesis s, encode s, total) for the text of `article` with the default cast."""
     script = load_script(article)
     cast = cast_script(script)
-    lines, _ = script_lines(script, default_lexicon())
+    lines, _ = script_lines(script, user_lexicon(None))
     engines = {p.engine: get_engine(p.engine) for p in cast.values()}
     t0 = time.perf_counter()
     for line in lines:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from audiobook.errors import AudiobookError
 from audiobook.normalize import Lexicon, default_lexicon, load_lexicon, normalize
@@ -118,3 +119,12 @@ def test_default_lexicon_entries_are_speakable() -> None:
     # The shipped entries must themselves satisfy the normalizer's promise: no digits, no Latin.
     for spoken in default_lexicon().entries.values():
         assert not any(ch.isdigit() or ("a" <= ch.lower() <= "z") for ch in spoken), spoken
+
+
+def test_lexicon_option_adds_to_the_default(tmp_path: Path) -> None:
+    """`--lexicon FILE` adds its entries; the default lexicon's entries still apply."""
+    extra = tmp_path / "newsroom.txt"
+    extra.write_text("Кітапнама = Кітап-нама\n", encoding="utf-8")
+    r = run_cli("normalize", "--lexicon", str(extra), "Кітапнама мен ТМҰ-ның өкілдері.")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "Кітап-нама мен Түркі мемлекеттері ұйымының өкілдері."

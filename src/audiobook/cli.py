@@ -51,7 +51,7 @@ def render(
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Output folder.")] = Path("out"),
     voice: Annotated[list[str] | None, typer.Option(
         "--voice", help="ROLE=PROFILE or SPEAKER=PROFILE; PROFILE is a name in voices/ or a .toml path.")] = None,
-    lexicon: Annotated[Path | None, typer.Option(help="Pronunciation lexicon (default: voices/lexicon.txt).")] = None,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
     podcast: Annotated[Path | None, typer.Option(
         help="Show details (podcast.toml); default: podcast.toml beside the input or in the output folder.")] = None,
     show: Annotated[str | None, typer.Option(help="Show name (ID3 album).")] = None,
@@ -143,13 +143,13 @@ def script(
 @friendly
 def normalize(
     text: Annotated[str | None, typer.Argument(help="Text to normalize; default: stdin, line by line.")] = None,
-    lexicon: Annotated[Path | None, typer.Option(help="Pronunciation lexicon (default: voices/lexicon.txt).")] = None,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
 ) -> None:
     """Print exactly what the voices will be given."""
-    from audiobook.normalize import default_lexicon, load_lexicon
     from audiobook.normalize import normalize as norm
+    from audiobook.normalize import user_lexicon
 
-    lex = load_lexicon(lexicon) if lexicon else default_lexicon()
+    lex = user_lexicon(lexicon)
     if text is not None:
         typer.echo(norm(text, lex))
         return

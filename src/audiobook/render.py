@@ -91,13 +91,13 @@ def render(
     opts: RenderOptions,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RenderResult:
-    from audiobook.normalize import default_lexicon, load_lexicon
+    from audiobook.normalize import user_lexicon
     from audiobook.package import build_manifest, write_episode
 
     t: dict[str, float] = {}
     t0 = time.perf_counter()
     script = load_script(source)
-    lexicon = load_lexicon(opts.lexicon) if opts.lexicon else default_lexicon()
+    lexicon = user_lexicon(opts.lexicon)
     cast = cast_script(script, opts.voices)
     lines, warnings = script_lines(script, lexicon)
     warnings = list(script.warnings) + warnings

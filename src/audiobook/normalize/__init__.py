@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from audiobook.normalize import abbreviations, punct, rules, translit
-from audiobook.normalize.lexicon import Lexicon, default_lexicon, load_lexicon
+from audiobook.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, user_lexicon
 from audiobook.normalize.sentences import split_sentences
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "normalize",
     "normalize_lines",
     "split_sentences",
+    "user_lexicon",
 ]
 
 _PROTECT_BASE = 0xF0000  # supplementary private use area: never in text, never matched by \w or \d

@@ -160,3 +160,9 @@ def default_lexicon() -> Lexicon:
         _cache.clear()
         _cache[stamp] = load_lexicon(path)
     return _cache[stamp]
+
+
+def user_lexicon(path: Path | None) -> Lexicon:
+    """The default lexicon, with the entries of `path` (from --lexicon) added on top where given."""
+    base = default_lexicon()
+    return base.merged(load_lexicon(path)) if path else base

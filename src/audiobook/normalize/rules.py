@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from audiobook.normalize.abbreviations import MONTHS
-from audiobook.normalize.morph import KAZ_LOWER, PARTICLES, is_suffix, split_ordinal_marker
+from audiobook.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
 from audiobook.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
 
 CURRENCIES = {"$": "доллар", "€": "еуро", "₸": "теңге", "₽": "рубль", "£": "фунт", "¥": "юань"}
@@ -173,6 +173,10 @@ def _clock(m: re.Match[str]) -> str:
     h, mins = int(m.group(1)), m.group(2)
     if h > 24 or int(mins) > 59:
         return f"{cardinal(h)} – {cardinal(int(mins))}{m.group('end') or ''}"
+    if mins == "00":
+        # A whole hour is read as the hour alone ("11:00-де" -> "он бірде"); the written ending may have
+        # been harmonized for "нөл", so it is rebuilt for the hour's last word.
+        return attach(cardinal(h), m.group("end")) if m.group("end") else cardinal(h)
     spoken = cardinal(int(mins)) if mins[0] != "0" else f"нөл {cardinal(int(mins[1]))}"
     return f"{cardinal(h)} {spoken}{m.group('end') or ''}"
 

@@ -92,7 +92,8 @@ _KZ2021 = {
     "q": "қ", "r": "р", "s": "с", "ş": "ш", "t": "т", "u": "у", "ū": "ұ", "ü": "ү", "v": "в", "z": "з",
     "ç": "ч", "c": "ц", "w": "у", "x": "кс",
 }  # fmt: skip
-_KZ_BACK = set("aouyıū")  # back vowels: a word with one never has "і", so its "i" is a loanword "и"
+# Back vowels of each alphabet: a Kazakh word with one never has "і", so its "i" is a loanword's "и".
+_KZ_BACK = {"2018": set("aouy"), "2021": set("aoıū")}
 
 
 def _english(word: str) -> str:
@@ -126,10 +127,11 @@ def _english(word: str) -> str:
     return "".join(out)
 
 
-def _kazakh_latin(word: str, table: dict[str, str], yot: str) -> str:
+def _kazakh_latin(word: str, system: str) -> str:
     """Letter by letter; `yot` is the letter for both Й and И (ı in 2018, y in 2021)."""
+    table, yot = (_KZ2018, "ı") if system == "2018" else (_KZ2021, "y")
     w = word.lower().replace("'", "").replace("’", "")
-    back = any(ch in _KZ_BACK and ch != yot for ch in w)
+    back = any(ch in _KZ_BACK[system] for ch in w)
     out: list[str] = []
     i = 0
     while i < len(w):
@@ -178,10 +180,8 @@ def latin_system(text: str) -> str | None:
 
 def transliterate_word(word: str, system: str | None = None) -> str:
     """One Latin word into Cyrillic. system: "2018"/"2021" for Kazakh Latin, None for a foreign word."""
-    if system == "2018":
-        spoken = _kazakh_latin(word, _KZ2018, "ı")
-    elif system == "2021":
-        spoken = _kazakh_latin(word, _KZ2021, "y")
+    if system in _KZ_BACK:
+        spoken = _kazakh_latin(word, system)
     elif word.isupper() and word.isascii() and (len(word) <= 3 or not set(word.lower()) & _EN_VOWELS):
         spoken = _spell(word)  # BBC, IT, KPMG: read as letters
     else:
