@@ -42,6 +42,7 @@ def test_layout(tmp_path: Path) -> None:
         f = np.fft.rfftfreq(len(seg), 1 / RATE)[np.argmax(np.abs(np.fft.rfft(seg)))]
         assert abs(f - (200 + 100 * i)) < 5
         assert np.abs(ep.samples[int(cue.start * RATE) - 50 : int(cue.start * RATE) - 1]).max() == 0
+    assert ep.samples.dtype == np.int16
     assert [c.title for c in ep.chapters] == ["Ашылу", "Бірінші сұрақ"]
     assert ep.chapters[0].start == 0 and abs(ep.chapters[1].start - (ep.cues[1].start - 0.25)) < 1e-9
     assert ep.chapters[0].end == ep.chapters[1].start and ep.chapters[1].end == ep.duration

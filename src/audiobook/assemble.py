@@ -68,7 +68,7 @@ class Span:
 
 @dataclass
 class Episode:
-    samples: np.ndarray  # float32 mono in [-1, 1]
+    samples: np.ndarray  # int16 mono PCM
     sample_rate: int
     cues: list[Cue]
     chapters: list[ChapterMark]
@@ -118,14 +118,16 @@ def assemble(
     pos += seconds_to_samples(pacing.tail, rate)
     if outro is not None:
         pos = max(pos, speech_end) + len(outro.samples)
-    samples = np.zeros(pos, dtype=np.float32)
+    # 16-bit, as the pieces are: the episode costs no more memory than its own PCM. Nothing overlaps
+    # (music sits before and after the speech), so pieces are copied, not mixed.
+    samples = np.zeros(pos, dtype=np.int16)
     if intro is not None:
-        samples[: len(intro.samples)] += intro.samples.astype(np.float32) / 32768.0
+        samples[: len(intro.samples)] = intro.samples
     if outro is not None:
-        samples[pos - len(outro.samples) :] += outro.samples.astype(np.float32) / 32768.0
+        samples[pos - len(outro.samples) :] = outro.samples
     for off, piece in zip(offsets, pieces, strict=True):
         pcm = read_wav(piece.path)
-        samples[off : off + len(pcm.samples)] += pcm.samples.astype(np.float32) / 32768.0
+        samples[off : off + len(pcm.samples)] = pcm.samples
 
     cues = [
         Cue(off / rate, (off + piece.frames) / rate, line.segment, line.chapter, line.speaker, line.text)

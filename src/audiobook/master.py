@@ -1,16 +1,19 @@
 """Master stage: integrated loudness to a target (ITU-R BS.1770-4) under a true-peak ceiling.
 
+The episode stays 16-bit PCM; every pass converts one chunk at a time, so memory stays near the PCM itself.
+
 The loudness meter uses pyloudnorm's K-weighting filters (its public IIRfilter class, with the
 parameters its Meter uses), run as one second-order-section filter in float32 a chunk at a time, and
 gates 400 ms blocks built from 100 ms sub-block powers: the same measure as pyloudnorm.Meter (tests
 compare them), in linear time and constant memory, so it can also meter a stream.
 
-Mastering is planned before any sample changes: one loudness pass and one true-peak pass over the
-episode, then the gain is solved on those measurements. The limiter reduces gain only around peaks
-that the gain would push over the ceiling (seen 4x oversampled, so inter-sample peaks count), with a
-moving minimum smoothed by a moving average of the same radius: never above what a peak needs, and
-without clicks. Its loudness cost is predicted from the sub-block powers, so the plan hits the target
-without re-measuring. The plan is then applied block by block while the encoder consumes the blocks.
+Mastering is planned before any sample changes: one loudness pass and one true-peak pass, then the
+gain is solved on those measurements. The limiter lowers the gain only around peaks that the gain would
+push over the ceiling (seen 4x oversampled, so inter-sample peaks count). It works on a grid of short
+cells: a moving minimum one cell wider than the moving average that smooths it, so the gain is never
+above what a peak needs and changes without clicks. Its loudness cost is predicted from each
+sub-block's energy, so the plan hits the target without re-measuring; it is then applied block by
+block while the encoder consumes the blocks.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ class Loudness:
     release: float = 0.010  # limiter smoothing radius, seconds
 
 
+def as_float(x: np.ndarray) -> np.ndarray:
+    """A chunk as float32 in [-1, 1): int16 PCM is scaled, float passes through."""
+    return x.astype(np.float32) / np.float32(32768.0) if x.dtype == np.int16 else x.astype(np.float32, copy=False)
+
+
 # ---- loudness -------------------------------------------------------------------------------------
 
 
@@ -49,26 +57,27 @@ class LoudnessMeter:
     def __init__(self, rate: int, cell: int = 0) -> None:
         self.step = rate // 10  # 100 ms sub-blocks; four make a 400 ms gating block (75% overlap)
         self.cell = cell  # if set, also keep the plain (unweighted) energy per `cell` samples
-        self._energies: list[np.ndarray] = []
-        self._raw_rest = np.zeros(0, dtype=np.float64)
         self._sos = _k_weighting_sos(rate)
         self._zi = np.zeros((len(self._sos), 2))
         self._rest = np.zeros(0, dtype=np.float64)
+        self._raw_rest = np.zeros(0, dtype=np.float64)
         self._powers: list[np.ndarray] = []
+        self._energies: list[np.ndarray] = []
 
     def feed(self, x: np.ndarray) -> None:
         from scipy.signal import sosfilt
 
         for i in range(0, len(x), CHUNK):
-            y, self._zi = sosfilt(self._sos, x[i : i + CHUNK], zi=self._zi)
+            chunk = as_float(x[i : i + CHUNK])
+            y, self._zi = sosfilt(self._sos, chunk, zi=self._zi)
             y = np.concatenate([self._rest, y.astype(np.float64) ** 2])
             n = len(y) // self.step * self.step
             self._powers.append(y[:n].reshape(-1, self.step).mean(axis=1))
             self._rest = y[n:]
             if self.cell:
-                e = np.concatenate([self._raw_rest, x[i : i + CHUNK].astype(np.float64) ** 2])
+                e = np.concatenate([self._raw_rest, chunk.astype(np.float64) ** 2])
                 m = len(e) // self.cell * self.cell
-                self._energies.append(e[:m].reshape(-1, self.cell).sum(axis=1))
+                self._energies.append(e[:m].reshape(-1, self.cell).sum(axis=1).astype(np.float32))
                 self._raw_rest = e[m:]
 
     def powers(self) -> np.ndarray:
@@ -76,7 +85,7 @@ class LoudnessMeter:
         return np.concatenate(self._powers) if self._powers else np.zeros(0)
 
     def cell_energies(self) -> np.ndarray:
-        return np.concatenate(self._energies) if self._energies else np.zeros(0)
+        return np.concatenate(self._energies) if self._energies else np.zeros(0, dtype=np.float32)
 
     def loudness(self) -> float:
         return loudness_from_powers(self.powers())
@@ -113,54 +122,50 @@ def _phases() -> np.ndarray:
     return (firwin(48, 0.25, window=("kaiser", 7.0)) * 4).reshape(12, 4).T[:, ::-1].astype(np.float32)
 
 
-def peak_envelope(x: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Samples whose 4x-oversampled neighbourhood may exceed `threshold`, with their true-peak value.
-
-    Returns (indices, peaks): peaks[k] is the largest |value| of the band-limited signal between
-    x[i-1] and x[i] (and x[i] itself) for i = indices[k]. Only samples near a loud one are interpolated,
-    a chunk at a time, so cost and memory follow the loud parts, not the episode's length.
-    """
-    found: list[tuple[np.ndarray, np.ndarray]] = []
-    for lo in range(0, len(x), CHUNK):
-        hi = min(len(x), lo + CHUNK)
-        a, b = max(0, lo - 1), min(len(x), hi + 1)
-        loud = np.abs(x[a:b]) > threshold * HEADROOM
-        # A sample next to a loud one may hide a peak between them.
-        near = loud[lo - a : lo - a + hi - lo].copy()
-        near[1:] |= loud[lo - a : lo - a + hi - lo - 1]
-        if lo > 0:
-            near[0] |= loud[0]
-        near[:-1] |= loud[lo - a + 1 : lo - a + hi - lo]
-        if hi < len(x):
-            near[-1] |= loud[-1]
-        idx = np.flatnonzero(near) + lo
+def cell_peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
+    """Per cell of `cell` samples, the largest |value| of the 4x-oversampled signal where it may exceed
+    `threshold`, else the cell's sample peak. Only samples next to a loud one are interpolated, a chunk
+    at a time (a chunk is a whole number of cells), so cost follows the loud parts and memory the cells."""
+    chunk = CHUNK // cell * cell
+    out = np.zeros((len(x) + cell - 1) // cell, dtype=np.float32)
+    phases = _phases().T
+    for lo in range(0, len(x), chunk):
+        hi = min(len(x), lo + chunk)
+        a, b = max(0, lo - 6), min(len(x), hi + 6)  # 6 samples of context: the interpolator's half length
+        f = as_float(x[a:b])
+        mag = np.abs(f)
+        own = mag[lo - a : hi - a]
+        pad = (-len(own)) % cell
+        out[lo // cell : lo // cell + (len(own) + pad) // cell] = np.pad(own, (0, pad)).reshape(-1, cell).max(axis=1)
+        loud = mag > threshold * HEADROOM
+        near = loud.copy()  # a sample next to a loud one may hide a peak between them
+        near[1:] |= loud[:-1]
+        near[:-1] |= loud[1:]
+        idx = np.flatnonzero(near[lo - a : hi - a]) + (lo - a)
         if len(idx) == 0:
             continue
-        taps = np.clip(idx[:, None] + np.arange(-6, 6), 0, len(x) - 1)  # x[i-6 .. i+5] around the gap
-        up = np.abs(x[taps] @ _phases().T).max(axis=1)
-        found.append((idx, np.maximum(up, np.abs(x[idx]))))
-    if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+        taps = np.clip(idx[:, None] + np.arange(-6, 6), 0, len(f) - 1)  # f[i-6 .. i+5] around the gap i-1 -> i
+        up = np.abs(f[taps] @ phases).max(axis=1)
+        np.maximum.at(out, (idx + a) // cell, up)
+    return out
 
 
 def true_peak_db(x: np.ndarray, floor_db: float = -12.0) -> float:
     """True peak in dBTP (4x oversampled); parts below `floor_db` are taken at their sample peak."""
     if len(x) == 0:
         return float("-inf")
-    peak = float(np.abs(x).max())
-    _, peaks = peak_envelope(x, max(peak * HEADROOM, 10 ** (floor_db / 20)))
-    peak = max(peak, float(peaks.max()) if len(peaks) else 0.0)
+    sample_peak = float(np.abs(as_float(x)).max())
+    peak = float(cell_peaks(x, max(sample_peak * HEADROOM, 10 ** (floor_db / 20)), CHUNK).max())
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
 # ---- the plan -------------------------------------------------------------------------------------
 
 
-def coarse_factor(rate: int) -> int:
-    """Samples per limiter grid cell: the largest count up to 16 that divides a 100 ms sub-block."""
+def grid_cell(rate: int) -> int:
+    """Samples per limiter grid cell: the largest count up to 64 that divides a 100 ms sub-block."""
     step = rate // 10
-    return max(d for d in range(1, 17) if step % d == 0)
+    return max(d for d in range(1, 65) if step % d == 0)
 
 
 @dataclass
@@ -171,10 +176,9 @@ class MasterPlan:
     predicted_lufs: float = float("inf")
 
     def blocks(self, x: np.ndarray, size: int = CHUNK) -> Iterator[np.ndarray]:
-        """Apply the plan to `x` in place, a block at a time, yielding each finished block."""
+        """The mastered episode as float32 blocks; `x` itself is left as it is."""
         for lo in range(0, len(x), size):
-            block = x[lo : lo + size]
-            block *= np.float32(self.gain)
+            block = as_float(x[lo : lo + size]) * np.float32(self.gain)
             if self.limiter is not None:
                 # Linear interpolation between grid-cell centres.
                 c0, c1 = max(0, lo // self.cell - 1), min(len(self.limiter), (lo + len(block)) // self.cell + 2)
@@ -193,22 +197,21 @@ def _limiter(need: np.ndarray, radius: int) -> np.ndarray:
 
 
 def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> MasterPlan:
-    cell = coarse_factor(rate)
+    cell = grid_cell(rate)
     meter = LoudnessMeter(rate, cell=cell)
     meter.feed(x)
-    powers, cells = meter.powers(), meter.cell_energies()
+    powers = meter.powers()
     loud = loudness_from_powers(powers)
     if not np.isfinite(loud):
         return MasterPlan(1.0)  # silence: nothing to normalize
     per_sub = meter.step // cell
-    cells = cells[: len(powers) * per_sub]
-    energies = cells.reshape(-1, per_sub).sum(axis=1)
+    cells = meter.cell_energies()[: len(powers) * per_sub]
+    energies = cells.reshape(-1, per_sub).sum(axis=1, dtype=np.float64)
     ceiling = 10 ** (spec.ceiling_dbtp / 20)
     radius = max(1, round(spec.release * rate / cell))
     step_db = spec.target_lufs - loud
     reach_db = step_db + 3.0  # the limiter rarely costs more than this; the peak scan covers up to it
-    idx, peaks = peak_envelope(x, ceiling / 10 ** (reach_db / 20))
-    grid = (len(x) + cell - 1) // cell
+    peaks = cell_peaks(x, ceiling / 10 ** (reach_db / 20), cell)
     # Predicted loudness rises with gain, but the limiter takes back part of each dB: a secant search.
     # Each sub-block keeps the share of its plain energy the limiter leaves (it acts on the loud samples).
     gain_db, slope = step_db, 1.0
@@ -216,16 +219,14 @@ def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> Master
     best = MasterPlan(1.0)
     for _ in range(8):
         gain = 10 ** (gain_db / 20)
-        over = peaks * gain > ceiling
         limiter = None
         kept = np.ones(len(powers))
-        if over.any():
-            need = np.ones(grid, dtype=np.float32)
-            np.minimum.at(need, idx[over] // cell, (ceiling / (peaks[over] * gain)).astype(np.float32))
+        if peaks.max() * gain > ceiling:
+            need = np.minimum(np.float32(1.0), np.float32(ceiling / gain) / np.maximum(peaks, np.float32(1e-9)))
             limiter = _limiter(need, radius)
-            lost = (1.0 - limiter[: len(cells)].astype(np.float64) ** 2) * cells
+            lost = (1.0 - limiter[: len(cells)] ** 2) * cells
             with np.errstate(divide="ignore", invalid="ignore"):
-                share = np.nan_to_num(lost.reshape(-1, per_sub).sum(axis=1) / energies)
+                share = np.nan_to_num(lost.reshape(-1, per_sub).sum(axis=1, dtype=np.float64) / energies)
             kept = np.clip(1.0 - share, 0.0, 1.0)
         predicted = loudness_from_powers(powers * kept * gain**2)
         if abs(spec.target_lufs - predicted) < abs(spec.target_lufs - best.predicted_lufs):
@@ -262,8 +263,7 @@ class OutputMeter:
 
 
 def master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> tuple[float, float]:
-    """Normalize `x` in place; returns the (loudness LUFS, true peak dBTP) measured after."""
+    """Master a float signal in place; returns the (loudness LUFS, true peak dBTP) measured after."""
     plan = plan_master(x, rate, spec)
-    for _ in plan.blocks(x):
-        pass
+    x[:] = np.concatenate(list(plan.blocks(x))) if len(x) else x
     return integrated_loudness(x, rate), true_peak_db(x)
