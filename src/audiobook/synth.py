@@ -102,6 +102,9 @@ def synthesize_all(
     # Longest first, so the last piece to finish in a pool is short.
     ordered = sorted(todo.values(), key=lambda j: len(j.spoken), reverse=True)
     if jobs <= 1 or len(ordered) < 2:
+        # The engine gets the cores this process may run on (its CPU affinity), no more: onnxruntime's
+        # default pool would otherwise size itself by the machine and pin threads outside that set.
+        set_engine_threads(cpu_cores())
         for job in ordered:
             _make_piece(job, rate, trim_db)
             done += 1
