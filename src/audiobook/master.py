@@ -192,8 +192,9 @@ def _limiter(need: np.ndarray, radius: int) -> np.ndarray:
     every cell's smoothed gain, and any interpolation between neighbours, stays at or below its need."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    g = uniform_filter1d(minimum_filter1d(need, size=2 * radius + 3), size=2 * radius + 1)
-    return np.minimum(g, need)  # the average can round a hair above the minimum
+    g = minimum_filter1d(need, size=2 * radius + 3)
+    uniform_filter1d(g, size=2 * radius + 1, output=g)
+    return np.minimum(g, need, out=g)  # the average can round a hair above the minimum
 
 
 def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> MasterPlan:
@@ -222,11 +223,18 @@ def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> Master
         limiter = None
         kept = np.ones(len(powers))
         if peaks.max() * gain > ceiling:
-            need = np.minimum(np.float32(1.0), np.float32(ceiling / gain) / np.maximum(peaks, np.float32(1e-9)))
+            # In place where possible: these arrays are a 63rd of the episode each, and a book is long.
+            need = np.maximum(peaks, np.float32(1e-9))
+            np.divide(np.float32(ceiling / gain), need, out=need)
+            np.minimum(need, np.float32(1.0), out=need)
             limiter = _limiter(need, radius)
-            lost = (1.0 - limiter[: len(cells)] ** 2) * cells
+            del need
+            lost = limiter[: len(cells)] ** 2
+            np.subtract(np.float32(1.0), lost, out=lost)
+            lost *= cells
             with np.errstate(divide="ignore", invalid="ignore"):
                 share = np.nan_to_num(lost.reshape(-1, per_sub).sum(axis=1, dtype=np.float64) / energies)
+            del lost
             kept = np.clip(1.0 - share, 0.0, 1.0)
         predicted = loudness_from_powers(powers * kept * gain**2)
         if abs(spec.target_lufs - predicted) < abs(spec.target_lufs - best.predicted_lufs):
