@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,18 +88,31 @@ def pieces_synthesized(stderr: str) -> str:
     return f"{m.group(1)} synthesized / {m.group(2)} cached" if m else "?"
 
 
-def bench_article(article: Path, work: Path, extra: list[str], label: str) -> dict[str, float]:
-    env = {**os.environ, "AUDIOBOOK_CACHE": str(work / f"cache-{label}")}
-    shutil.rmtree(work / f"cache-{label}", ignore_errors=True)
-    cmd = [sys.executable, "-m", "audiobook", "render", str(article), "-o", str(work / "out"), *extra]
-    cold, rss, err = run(cmd, env)
-    warm, rss_w, err_w = run(cmd, env)
+def bench_article(article: Path, work: Path, extra: list[str], label: str, repeat: int = 1) -> dict[str, float]:
+    """Cold render, warm render and floor, `repeat` times interleaved (this machine's timings wander by
+    ±10% between runs); medians are reported, with the spread."""
+    colds, warms, floors, rss = [], [], [], 0.0
+    for i in range(repeat):
+        cache = work / f"cache-{label}-{i}"
+        env = {**os.environ, "AUDIOBOOK_CACHE": str(cache)}
+        cmd = [sys.executable, "-m", "audiobook", "render", str(article), "-o", str(work / "out"), *extra]
+        cold, rss_c, err = run(cmd, env)
+        warm, rss_w, err_w = run(cmd, env)
+        syn, enc, fl = floor(article, work / "out" / f"{article.stem}.mp3", "96k")
+        colds.append(cold)
+        warms.append(warm)
+        floors.append((syn, enc, fl))
+        rss = max(rss, rss_c, rss_w)
+        shutil.rmtree(cache, ignore_errors=True)
     manifest = json.loads((work / "out" / f"{article.stem}.json").read_text(encoding="utf-8"))
-    syn, enc, fl = floor(article, work / "out" / f"{article.stem}.mp3", "96k")
+    cold, warm = statistics.median(colds), statistics.median(warms)
+    syn, enc, fl = (statistics.median(f[k] for f in floors) for k in range(3))
+    ratios = sorted(c / f[2] for c, f in zip(colds, floors, strict=True))
+    spread = f" (runs: {', '.join(f'{r:.2f}' for r in ratios)})" if repeat > 1 else ""
     print(f"{label}: {manifest['duration'] / 60:.1f} min of audio, {len(manifest['cues'])} sentences")
     print(f"  cold render {cold:6.2f} s   floor {fl:6.2f} s (synthesis {syn:.2f} + encode {enc:.2f})"
-          f"   ratio {cold / fl:.2f}x   peak RSS {rss:.0f} MiB   [{pieces_synthesized(err)}]")
-    print(f"  warm render {warm:6.2f} s   peak RSS {rss_w:.0f} MiB   [{pieces_synthesized(err_w)}]")
+          f"   ratio {statistics.median(ratios):.2f}x{spread}   peak RSS {rss:.0f} MiB   [{pieces_synthesized(err)}]")
+    print(f"  warm render {warm:6.2f} s   [{pieces_synthesized(err_w)}]")
     return {"cold": cold, "warm": warm, "floor": fl, "rss": rss, "duration": manifest["duration"]}
 
 
@@ -156,11 +170,12 @@ def main() -> None:
     ap.add_argument("article", type=Path)
     ap.add_argument("--piper-model", type=Path, help="a Piper .onnx voice for the parallel-speedup run")
     ap.add_argument("--skip-long", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of the interview, medians reported")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="audiobook-bench-") as d:
         work = Path(d)
-        short = bench_article(args.article, work, [], "interview")
+        short = bench_article(args.article, work, [], "interview", args.repeat)
         if not args.skip_long:
             long = bench_article(make_long(args.article, work / f"{args.article.stem}-x10.txt"), work, [], "x10")
             print(f"ten times the text: {long['cold'] / short['cold']:.2f}x the time "

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from audiobook import voices
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-interview.txt"
+DATA = ROOT / "tests" / "data"
+ISSAI_SPEAKERS = {"M2": 0, "Iseke": 1, "F3": 2, "Raya": 3, "F1": 4, "F2": 5}  # kk_KZ-issai-high's speaker ids
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -33,3 +38,18 @@ def sample_episode(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mp3 = Path(r.stdout.strip().splitlines()[-1])
     assert mp3 == out / "sample-interview.mp3"
     return mp3
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No model anywhere: an empty cwd, empty user data folders, the project's espeak profiles only."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("TTS_HOME", raising=False)
+    monkeypatch.delenv("AUDIOBOOK_VOICES", raising=False)
+    project = tmp_path / "project-voices"
+    project.mkdir()
+    for p in (ROOT / "voices").glob("kk-*.toml"):
+        shutil.copy(p, project)
+    monkeypatch.setattr(voices, "PROJECT_VOICES", project)
+    return tmp_path

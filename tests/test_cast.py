@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import DATA, ISSAI_SPEAKERS, ROOT, run_cli
+from measure import median_pitch, spectral_centroid
 
-from audiobook import voices
 from audiobook.cast import (
     BUILTIN_CAST,
     DOWNLOAD_COMMAND,
@@ -23,26 +24,8 @@ from audiobook.cast import (
 )
 from audiobook.engines import get_engine
 from audiobook.errors import AudiobookError
+from audiobook.ffmpeg import decode
 from audiobook.script import Chapter, Script, Segment, Speaker
-
-DATA = Path(__file__).parent / "data"
-REPO_VOICES = Path(__file__).resolve().parents[1] / "voices"
-ISSAI_SPEAKERS = {"M2": 0, "Iseke": 1, "F3": 2, "Raya": 3, "F1": 4, "F2": 5}
-
-
-@pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No model anywhere: an empty cwd, empty user data folders, the project's espeak profiles only."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("TTS_HOME", raising=False)
-    monkeypatch.delenv("AUDIOBOOK_VOICES", raising=False)
-    project = tmp_path / "project-voices"
-    project.mkdir()
-    for p in REPO_VOICES.glob("kk-*.toml"):
-        shutil.copy(p, project)
-    monkeypatch.setattr(voices, "PROJECT_VOICES", project)
-    return tmp_path
 
 
 def install_voice(
@@ -261,3 +244,36 @@ def test_profiles_are_checked_before_synthesis(world: Path) -> None:
         cast_script(interview(), {"interviewee": "gone.toml"})
     assert str(e.value).startswith(f"{world / 'models' / 'kk.onnx'}: model file not found")
     assert "gone.toml" in str(e.value)
+
+
+def test_round_table_guests_get_voices_of_their_own(world: Path, tmp_path: Path) -> None:
+    """Three named interviewees: three different voices, told apart by pitch or timbre in the episode."""
+    article = DATA / "articles" / "round_table.txt"
+    r = run_cli("render", str(article), "-o", str(tmp_path / "o"), cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "o" / "round_table.json").read_text(encoding="utf-8"))
+    guests = [s for s in m["speakers"] if s["role"] == "interviewee"]
+    assert len(guests) == 3 and len({g["voice"] for g in guests}) == 3
+    x = decode(tmp_path / "o" / "round_table.mp3", 22050)
+    sound = {}
+    for g in guests:
+        parts = [x[int(c["start"] * 22050) : int(c["end"] * 22050)] for c in m["cues"] if c["speaker"] == g["id"]]
+        y = np.concatenate(parts)
+        sound[g["id"]] = (median_pitch(y, 22050), spectral_centroid(y, 22050))
+    ids = list(sound)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            (pa, ca), (pb, cb) = sound[a], sound[b]
+            assert abs(pa / pb - 1) > 0.15 or abs(ca / cb - 1) > 0.1, sound
+
+
+def test_round_table_guests_get_the_models_unused_speakers(world: Path) -> None:
+    install_voice(world / "voices", "kk_KZ-issai-high", ISSAI_SPEAKERS)
+    script = interview()
+    script.speakers += [Speaker("nurlan", "Нұрлан Әбдіков", "interviewee"), Speaker("madina", "Мәдина", "interviewee")]
+    cast = cast_script(script)
+    assert [cast[s].speaker for s in ("aigul", "nurlan", "madina")] == [1, 2, 3]  # 0 and 4 narrate and ask
+    # A fourth and fifth guest still differ from the first; past the spares, the role's voice repeats.
+    script.speakers += [Speaker(f"g{i}", f"Қонақ {i}", "interviewee") for i in range(3)]
+    cast = cast_script(script)
+    assert [cast[f"g{i}"].speaker for i in range(3)] == [5, 1, 1]

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from audiobook.audio import resample
 from audiobook.engines import Pcm, get_engine
 from audiobook.engines.piper import resolve_speaker
-from audiobook.engines.resample import resample
 from audiobook.errors import AudiobookError
 from audiobook.voices import VoiceProfile, load_profile
 

@@ -9,31 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DATA, ISSAI_SPEAKERS, ROOT
 
-from audiobook import voices
 from audiobook.engines import engine_names, get_engine
 from audiobook.errors import AudiobookError
 from audiobook.models import describe_voices, find_models, model_profile, voice_tables
 from audiobook.voices import find_profile, list_profile_files, load_profile
-
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parents[1]
-ISSAI_SPEAKERS = {"M2": 0, "Iseke": 1, "F3": 2, "Raya": 3, "F1": 4, "F2": 5}
-
-
-@pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No model anywhere: an empty cwd, empty user data folders, the project's espeak profiles only."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("TTS_HOME", raising=False)
-    monkeypatch.delenv("AUDIOBOOK_VOICES", raising=False)
-    project = tmp_path / "project-voices"
-    project.mkdir()
-    for p in (ROOT / "voices").glob("kk-*.toml"):
-        shutil.copy(p, project)
-    monkeypatch.setattr(voices, "PROJECT_VOICES", project)
-    return tmp_path
 
 
 def install_issai(folder: Path) -> Path:

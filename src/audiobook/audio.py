@@ -51,12 +51,17 @@ def trim_silence(pcm: Pcm, threshold_db: float = -45.0, keep: float = 0.02) -> P
 
 
 def resample(pcm: Pcm, rate: int) -> Pcm:
-    """High-quality resampling (libsoxr) to `rate`; a no-op at the same rate."""
-    if pcm.sample_rate == rate or len(pcm.samples) == 0:
-        return Pcm(pcm.samples, rate)
+    """`pcm` at `rate` Hz (libsoxr), same duration; `pcm` itself when the rates already match."""
+    if rate <= 0:
+        raise ValueError(f"sample rate must be positive, got {rate}")
+    if pcm.sample_rate == rate:
+        return pcm
+    if len(pcm.samples) == 0:
+        return Pcm(np.zeros(0, dtype=np.int16), rate)
     import soxr
 
-    y = soxr.resample(pcm.samples.astype(np.float32) / 32768.0, pcm.sample_rate, rate, quality="HQ")
+    # In float, so the filter's overshoot near full scale is clipped once, not wrapped around.
+    y = soxr.resample(pcm.samples.astype(np.float32) / 32768.0, pcm.sample_rate, rate, quality="VHQ")
     return Pcm(to_int16(y), rate)
 
 

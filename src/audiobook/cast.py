@@ -18,6 +18,9 @@ BUILTIN_CAST: dict[str, str] = {
     "interviewee": "kk-interviewee",
 }
 
+# Further speakers of a role (a round table) when the cast is espeak-ng.
+SPARE_VOICES: dict[str, tuple[str, ...]] = {"interviewee": ("kk-guest-2", "kk-guest-3")}
+
 # Role -> speaker id for models whose speakers are known. kk_KZ-issai-high (ISSAI KazakhTTS/KazakhTTS2):
 # 0 M2 and 1 Iseke are male, 2 F3, 3 Raya, 4 F1 and 5 F2 female. A male narrator, a female interviewer
 # and a second male voice for the interviewee keep all three apart.
@@ -116,10 +119,29 @@ def cast_script(script: Script, overrides: dict[str, str] | None = None) -> dict
         return cache[ref]
 
     cast: dict[str, VoiceProfile] = {}
+    seen: dict[str, int] = {}  # speakers of each role given the role's default so far
     for sp in script.speakers:
-        ref = overrides.get(sp.id) or sp.voice or overrides.get(sp.role) or defaults[sp.role]
+        ref = overrides.get(sp.id) or sp.voice or overrides.get(sp.role)
+        if ref is None:
+            # In a round table each further guest gets a voice of their own, while alternates last.
+            k = seen.get(sp.role, 0)
+            seen[sp.role] = k + 1
+            spare = alternates(defaults, sp.role)
+            ref = spare[k - 1] if 0 < k <= len(spare) else defaults[sp.role]
         cast[sp.id] = load(ref)
     return cast
+
+
+def alternates(defaults: dict[str, str], role: str) -> list[str]:
+    """Other voices for further speakers of `role`: the unused speakers of the role's multi-speaker
+    model, or else the spare espeak-ng guest voices."""
+    name, sep, _ = defaults[role].partition(":")
+    if sep:
+        model = next((m for m in kazakh_piper_models() if m.name == name), None)
+        if model is not None:
+            used = {d.partition(":")[2] for d in defaults.values() if d.startswith(name + ":")}
+            return [f"{name}:{i}" for i in range(model.num_speakers) if str(i) not in used]
+    return list(SPARE_VOICES.get(role, ()))
 
 
 def check_profile(profile: VoiceProfile) -> None:

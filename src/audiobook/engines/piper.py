@@ -130,6 +130,8 @@ def _load_voice(model: Path, config: Path, profile: VoiceProfile) -> PiperVoice:
         from piper.voice import ESPEAK_DATA_DIR
 
         opts = onnxruntime.SessionOptions()
+        # No arena: it keeps the largest sentence's tensors for the rest of the run, in every worker.
+        opts.enable_cpu_mem_arena = False
         if threads := engine_threads():
             opts.intra_op_num_threads = threads
             opts.inter_op_num_threads = 1
