@@ -111,6 +111,9 @@ def test_show_details_and_cover_from_podcast_toml(sample_episode: Path) -> None:
     apic = tags.getall("APIC")[0]
     assert apic.mime == "image/png" and apic.data == (ROOT / "examples" / "cover.png").read_bytes()
     assert MP4(sample_episode.with_suffix(".m4b"))["covr"][0] == apic.data
+    # The cover is copied beside the episode, so a feed of this folder can serve it.
+    assert (sample_episode.parent / "cover.png").read_bytes() == apic.data
+    assert manifest(sample_episode)["show"]["image"] == "cover.png"
 
 
 def test_intro_and_outro_music(tmp_path: Path) -> None:

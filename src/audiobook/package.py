@@ -37,7 +37,7 @@ def build_manifest(
         "audio": stem + ".mp3",
         "duration": r3(ep.duration),
         "sample_rate": opts.output_rate,
-        "show": {k: v for k, v in opts.show.items() if v is not None} or None,
+        "show": _show(opts),
         "speakers": [
             {"id": s.id, "name": s.name, "role": s.role, "voice": cast[s.id].name} for s in script.speakers
         ],
@@ -56,6 +56,13 @@ def build_manifest(
         ],
         "sidecars": sidecars,
     }
+
+
+def _show(opts: RenderOptions) -> dict[str, Any] | None:
+    show = {k: v for k, v in opts.show.items() if v is not None}
+    if opts.cover is not None:
+        show["image"] = opts.cover.name  # copied beside the episode, so a feed of the folder can serve it
+    return show or None
 
 
 def mp3_args(opts: RenderOptions) -> list[str]:
@@ -105,8 +112,12 @@ def write_episode(blocks: Iterable[np.ndarray], rate: int, m: dict[str, Any], op
             outputs.append(Output(m4b, m4b_args(opts), ["-f", "ffmetadata", "-i", str(meta)]))
         encode(blocks, rate, outputs)
         write_tags(mp3, m, opts.cover)
-        if opts.m4b and opts.cover is not None:
-            write_m4b_cover(m4b, opts.cover)
+        if opts.cover is not None:
+            if opts.m4b:
+                write_m4b_cover(m4b, opts.cover)
+            target = opts.outdir / opts.cover.name
+            if not target.is_file() or target.read_bytes() != opts.cover.read_bytes():
+                stage.copy(opts.cover, opts.cover.name)
         try:
             from audiobook.publish.readalong import render_readalong
         except ImportError:  # publish stage not installed in this build

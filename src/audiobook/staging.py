@@ -4,6 +4,7 @@ leaves a half-written episode behind."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from types import TracebackType
 
@@ -27,6 +28,11 @@ class Staging:
     def write_text(self, name: str, text: str) -> Path:
         tmp = self.path(name)
         tmp.write_text(text, encoding="utf-8")
+        return tmp
+
+    def copy(self, src: Path, name: str) -> Path:
+        tmp = self.path(name)
+        shutil.copyfile(src, tmp)
         return tmp
 
     def commit(self) -> list[Path]:
