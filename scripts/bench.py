@@ -84,7 +84,7 @@ def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, flo
 
 
 def pieces_synthesized(stderr: str) -> str:
-    m = re.search(r"(\d+) pieces synthesized, (\d+) from cache", stderr)
+    m = re.search(r"sentences: (\d+) synthesized, (\d+) from cache", stderr)
     return f"{m.group(1)} synthesized / {m.group(2)} cached" if m else "?"
 
 

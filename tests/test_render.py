@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -101,3 +102,20 @@ def test_failure_leaves_no_partial_files(tmp_path: Path) -> None:
     r = run_cli("render", str(SAMPLE), "-o", str(out), "--voice", f"interviewee={bad}")
     _fails_cleanly(r, "missing.onnx")
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_rerender_after_an_edit_synthesizes_only_the_change(tmp_path: Path) -> None:
+    article = tmp_path / "edit.txt"
+    text = SAMPLE.read_text(encoding="utf-8")
+    article.write_text(text, encoding="utf-8")
+    env = {"AUDIOBOOK_CACHE": str(tmp_path / "cache")}
+    first = run_cli("render", str(article), "-o", str(tmp_path / "o"), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "0 from cache" in first.stderr
+    edited = text.replace("Жоба 2019 жылы басталды.", "Жоба 2018 жылы басталды.")
+    assert edited != text
+    article.write_text(edited, encoding="utf-8")
+    second = run_cli("render", str(article), "-o", str(tmp_path / "o"), env=env)
+    assert second.returncode == 0, second.stderr
+    m = re.search(r"sentences: (\d+) synthesized, (\d+) from cache", second.stderr)
+    assert m and int(m.group(1)) == 1 and int(m.group(2)) > 20, second.stderr

@@ -94,7 +94,7 @@ def render(
         s = result.stats
         typer.echo(
             f"{result.duration / 60:.1f} min, {result.loudness:.1f} LUFS, true peak {result.true_peak:.1f} dBTP; "
-            f"{s.synthesized} pieces synthesized, {s.cached} from cache",
+            f"sentences: {s.synthesized} synthesized, {s.cached} from cache",
             err=True,
         )
         _neural_hint(result.voices)
