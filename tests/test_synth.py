@@ -13,7 +13,7 @@ from measure import median_pitch
 from audiobook.audio import read_wav, trim_silence
 from audiobook.engines import Pcm, get_engine
 from audiobook.synth import cache_root, synthesize_all
-from audiobook.voices import find_profile
+from audiobook.voices import VoiceProfile, find_profile
 
 SENTENCES = ["Бірінші сөйлем.", "Екінші сөйлем бұл.", "Үшінші сөйлем де бар."]
 
@@ -81,3 +81,14 @@ def test_no_cache_uses_a_throwaway_folder() -> None:
     assert tmp is not None and root.is_dir()
     tmp.cleanup()
     assert not root.exists()
+
+
+def test_workers_only_when_the_work_outweighs_starting_them(tmp_path: Path) -> None:
+    from audiobook.synth import ESPEAK_POOL_MIN, Job, auto_jobs, cpu_cores
+
+    espeak, piper = VoiceProfile("e", "espeak"), VoiceProfile("p", "piper", model="x.onnx")
+    few = [Job(f"сөйлем {i}", espeak, tmp_path / f"{i}.wav") for i in range(3)]
+    many = [Job(f"сөйлем {i}", espeak, tmp_path / f"{i}.wav") for i in range(ESPEAK_POOL_MIN)]
+    assert auto_jobs([]) == 1 and auto_jobs(few) == 1
+    assert auto_jobs(many) == cpu_cores()
+    assert auto_jobs([*few, Job("сөйлем", piper, tmp_path / "p.wav")]) == cpu_cores()

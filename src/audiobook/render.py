@@ -17,7 +17,7 @@ from audiobook.assemble import Episode, Line, Pacing, assemble
 from audiobook.cast import cast_script
 from audiobook.master import Loudness, OutputMeter, plan_master
 from audiobook.script import Script
-from audiobook.synth import SynthStats, cache_root, cpu_cores, synthesize_all
+from audiobook.synth import SynthStats, cache_root, synthesize_all
 from audiobook.voices import VoiceProfile
 
 ASSEMBLY_RATE = 22050  # the engines' native rate; the encoder resamples to the output rate
@@ -29,7 +29,7 @@ class RenderOptions:
     voices: dict[str, str] = field(default_factory=dict)
     lexicon: Path | None = None
     no_cache: bool = False
-    jobs: int | None = None  # None: one per core when a neural voice is cast, else in-process
+    jobs: int | None = None  # None: one worker per core when the work is worth it (synth.auto_jobs)
     pacing: Pacing = field(default_factory=Pacing)
     loudness: Loudness = field(default_factory=Loudness)
     bitrate: str = "96k"
@@ -81,13 +81,6 @@ def script_lines(script: Script, lexicon: Any) -> tuple[list[Line], list[str]]:
     return lines, warnings
 
 
-def default_jobs(profiles: list[VoiceProfile]) -> int:
-    # espeak-ng is ~1000x real time: worker start-up would cost more than it saves.
-    if all(p.engine == "espeak" for p in profiles):
-        return 1
-    return cpu_cores()
-
-
 def render(
     source: Path,
     opts: RenderOptions,
@@ -111,10 +104,9 @@ def render(
     t0 = time.perf_counter()
     root, tmp = cache_root(opts.no_cache)
     try:
-        jobs = opts.jobs or default_jobs(list(cast.values()))
         pieces, stats = synthesize_all(
             [(line.spoken, cast[line.speaker]) for line in lines], root, ASSEMBLY_RATE,
-            opts.pacing.trim_db, jobs, on_progress,
+            opts.pacing.trim_db, opts.jobs, on_progress,
         )
         t["synthesize"] = time.perf_counter() - t0
         t0 = time.perf_counter()

@@ -68,6 +68,15 @@ def cpu_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+ESPEAK_POOL_MIN = 64  # espeak-ng pieces take ~10 ms; a worker takes ~0.4 s to start
+
+
+def auto_jobs(todo: list[Job]) -> int:
+    """One worker per core when the work outweighs starting them: any neural voice, or many espeak pieces."""
+    neural = any(j.profile.engine != "espeak" for j in todo)
+    return cpu_cores() if todo and (neural or len(todo) >= ESPEAK_POOL_MIN) else 1
+
+
 def _make_piece(job: Job, rate: int, trim_db: float) -> tuple[int, int]:
     """Runs in a worker: one engine instance per process, so a model loads once per worker."""
     pcm = get_engine(job.profile.engine).synthesize(job.spoken, job.profile)
@@ -82,10 +91,11 @@ def synthesize_all(
     root: Path,
     rate: int,
     trim_db: float = -45.0,
-    jobs: int = 1,
+    jobs: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Rendered], SynthStats]:
-    """Return one Rendered per input (same order). Identical pieces are synthesized once."""
+    """Return one Rendered per input (same order). Identical pieces are synthesized once.
+    `jobs`: worker processes; None chooses by the work to do (auto_jobs)."""
     versions: dict[str, str] = {}
     paths: list[Path] = []
     todo: dict[Path, Job] = {}
@@ -98,6 +108,7 @@ def synthesize_all(
         if path not in todo and not path.exists():
             todo[path] = Job(spoken, profile, path)
     stats = SynthStats(pieces=len(texts), synthesized=len(todo), cached=len(set(paths)) - len(todo))
+    jobs = auto_jobs(list(todo.values())) if jobs is None else jobs
     done = 0
     # Longest first, so the last piece to finish in a pool is short.
     ordered = sorted(todo.values(), key=lambda j: len(j.spoken), reverse=True)
