@@ -52,3 +52,14 @@ def test_silence_is_left_alone() -> None:
     loud, _ = master(x, RATE)
     assert not np.isfinite(loud)
     assert not x.any()
+
+
+def test_plan_predicts_what_is_measured() -> None:
+    """Render reports the plan's loudness and true peak: they must be what the mastered audio measures."""
+    from audiobook.master import plan_master
+
+    x = speechlike(60, seed=3)
+    plan = plan_master(x, RATE)
+    y = np.concatenate(list(plan.blocks(x)))
+    assert abs(plan.predicted_lufs - integrated_loudness(y, RATE)) < 0.1
+    assert abs(plan.predicted_peak_db - true_peak_db(y)) < 0.3

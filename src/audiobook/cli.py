@@ -93,7 +93,8 @@ def render(
     if not quiet:
         s = result.stats
         typer.echo(
-            f"{result.duration / 60:.1f} min, {result.loudness:.1f} LUFS, true peak {result.true_peak:.1f} dBTP; "
+            f"{result.duration / 60:.1f} min, mastered to {result.loudness:.1f} LUFS, "
+            f"true peak {result.true_peak:.1f} dBTP; "
             f"sentences: {s.synthesized} synthesized, {s.cached} from cache",
             err=True,
         )

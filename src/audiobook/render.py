@@ -15,7 +15,7 @@ from typing import Any
 
 from audiobook.assemble import Episode, Line, Pacing, assemble
 from audiobook.cast import cast_script
-from audiobook.master import Loudness, OutputMeter, plan_master
+from audiobook.master import Loudness, plan_master
 from audiobook.script import Script
 from audiobook.synth import SynthStats, cache_root, synthesize_all
 from audiobook.voices import VoiceProfile
@@ -46,8 +46,8 @@ class RenderResult:
     audio: Path
     outputs: list[Path]
     duration: float
-    loudness: float
-    true_peak: float
+    loudness: float  # as planned by the master stage (LUFS)
+    true_peak: float  # as planned (dBTP, before encoding)
     stats: SynthStats
     warnings: list[str]
     timings: dict[str, float]
@@ -122,9 +122,8 @@ def render(
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     manifest = build_manifest(script, episode, cast, source.stem, opts)
-    meter = OutputMeter(episode.sample_rate)
-    outputs = write_episode(meter.tap(plan.blocks(episode.samples)), episode.sample_rate, manifest, opts)
-    loud, peak = meter.result()
+    outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts)
+    loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
     return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))
 
