@@ -63,3 +63,21 @@ def test_plan_predicts_what_is_measured() -> None:
     y = np.concatenate(list(plan.blocks(x)))
     assert abs(plan.predicted_lufs - integrated_loudness(y, RATE)) < 0.1
     assert abs(plan.predicted_peak_db - true_peak_db(y)) < 0.3
+
+
+def test_filters_match_their_references() -> None:
+    """K-weighting equals pyloudnorm's, the interpolator scipy's firwin, the grid filters scipy.ndimage's."""
+    from pyloudnorm.iirfilter import IIRfilter
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+    from scipy.signal import firwin
+
+    from audiobook.master import _k_weighting_sos, _phases, moving_mean, moving_min
+
+    for rate in (16000, 22050, 44100, 48000):
+        ref = [IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"), IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")]
+        assert np.allclose(_k_weighting_sos(rate), [np.concatenate([f.b, f.a]) for f in ref], atol=1e-12)
+    h = firwin(48, 0.25, window=("kaiser", 7.0)) * 4
+    assert np.allclose(_phases(), h.reshape(12, 4).T[:, ::-1], atol=1e-6)
+    x = np.random.default_rng(0).random(1000).astype(np.float32)
+    assert np.array_equal(moving_min(x, 11), minimum_filter1d(x, 11, mode="nearest"))
+    assert np.allclose(moving_mean(x, 9), uniform_filter1d(x, 9, mode="nearest"), atol=1e-6)

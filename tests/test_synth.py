@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from measure import median_pitch
 
 from audiobook.audio import read_wav, trim_silence
@@ -92,3 +93,13 @@ def test_workers_only_when_the_work_outweighs_starting_them(tmp_path: Path) -> N
     assert auto_jobs([]) == 1 and auto_jobs(few) == 1
     assert auto_jobs(many) == cpu_cores()
     assert auto_jobs([*few, Job("сөйлем", piper, tmp_path / "p.wav")]) == cpu_cores()
+
+
+def test_a_corrupted_cache_file_is_a_clear_error(tmp_path: Path) -> None:
+    from audiobook.errors import AudiobookError
+
+    voice = find_profile("kk-narrator")
+    pieces, _ = synthesize_all([(SENTENCES[0], voice)], tmp_path, 22050)
+    pieces[0].path.write_bytes(b"not a wav file")
+    with pytest.raises(AudiobookError, match="cached piece unreadable.*--no-cache"):
+        synthesize_all([(SENTENCES[0], voice)], tmp_path, 22050)

@@ -2,8 +2,8 @@
 
 The episode stays 16-bit PCM; every pass converts one chunk at a time, so memory stays near the PCM itself.
 
-The loudness meter uses pyloudnorm's K-weighting filters (its public IIRfilter class, with the
-parameters its Meter uses), run as one second-order-section filter in float32 a chunk at a time, and
+The loudness meter uses BS.1770's K-weighting with the coefficients pyloudnorm's Meter uses, run as one
+second-order-section filter (scipy's sosfilt) in float32 a chunk at a time, and
 gates 400 ms blocks built from 100 ms sub-block powers: the same measure as pyloudnorm.Meter (tests
 compare them), in linear time and constant memory, so it can also meter a stream.
 
@@ -46,10 +46,25 @@ def as_float(x: np.ndarray) -> np.ndarray:
 
 @cache
 def _k_weighting_sos(rate: int) -> np.ndarray:
-    from pyloudnorm.iirfilter import IIRfilter
+    """BS.1770's K-weighting as two RBJ-cookbook biquads with the parameters pyloudnorm's Meter uses: a
+    +4 dB high shelf at 1500 Hz (Q 1/sqrt 2) and a 38 Hz high pass (Q 0.5). Computed here rather than
+    by importing pyloudnorm at run time; a test holds them equal to pyloudnorm's."""
 
-    stages = [IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"), IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")]
-    return np.array([np.concatenate([f.b, f.a]) for f in stages])
+    def biquad(kind: str, gain_db: float, q: float, fc: float) -> list[float]:
+        a = 10 ** (gain_db / 40)
+        w0 = 2 * np.pi * fc / rate
+        cw, alpha = np.cos(w0), np.sin(w0) / (2 * q)
+        if kind == "high_shelf":
+            sq = 2 * np.sqrt(a) * alpha
+            b = [a * ((a + 1) + (a - 1) * cw + sq), -2 * a * ((a - 1) + (a + 1) * cw),
+                 a * ((a + 1) + (a - 1) * cw - sq)]
+            den = [(a + 1) - (a - 1) * cw + sq, 2 * ((a - 1) - (a + 1) * cw), (a + 1) - (a - 1) * cw - sq]
+        else:  # high pass
+            b = [(1 + cw) / 2, -(1 + cw), (1 + cw) / 2]
+            den = [1 + alpha, -2 * cw, 1 - alpha]
+        return [v / den[0] for v in b + den]
+
+    return np.array([biquad("high_shelf", 4.0, 1 / np.sqrt(2), 1500.0), biquad("high_pass", 0.0, 0.5, 38.0)])
 
 
 class LoudnessMeter:
@@ -117,10 +132,12 @@ def integrated_loudness(x: np.ndarray, rate: int) -> float:
 
 @cache
 def _phases() -> np.ndarray:
-    """4x interpolation filter, 48 taps split into 4 phases of 12 (the shape BS.1770-4 Annex 2 uses)."""
-    from scipy.signal import firwin
-
-    return (firwin(48, 0.25, window=("kaiser", 7.0)) * 4).reshape(12, 4).T[:, ::-1].astype(np.float32)
+    """4x interpolation filter, 48 taps split into 4 phases of 12 (the shape BS.1770-4 Annex 2 uses): a
+    Kaiser-windowed sinc (beta 7) cut at a quarter band, as scipy's firwin makes it (a test compares)."""
+    n = np.arange(48) - 23.5
+    h = np.sinc(0.25 * n) * np.kaiser(48, 7.0)
+    h *= 4 / h.sum()  # unity gain at DC for each of the 4 phases
+    return h.reshape(12, 4).T[:, ::-1].astype(np.float32)
 
 
 def cell_peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
@@ -189,13 +206,24 @@ class MasterPlan:
             yield block
 
 
+def moving_min(x: np.ndarray, size: int) -> np.ndarray:
+    """Minimum over a centred window of odd `size`, edges extended."""
+    r = size // 2
+    padded = np.pad(x, r, mode="edge")
+    return np.lib.stride_tricks.sliding_window_view(padded, size).min(axis=1)
+
+
+def moving_mean(x: np.ndarray, size: int) -> np.ndarray:
+    """Mean over a centred window of odd `size`, edges extended (a running sum, linear time)."""
+    r = size // 2
+    c = np.concatenate([[0.0], np.cumsum(np.pad(x.astype(np.float64), r, mode="edge"))])
+    return ((c[size:] - c[:-size]) / size).astype(x.dtype)
+
+
 def _limiter(need: np.ndarray, radius: int) -> np.ndarray:
     """Gain curve on the grid: a moving minimum one cell wider than the moving average that smooths it, so
     every cell's smoothed gain, and any interpolation between neighbours, stays at or below its need."""
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
-    g = minimum_filter1d(need, size=2 * radius + 3)
-    uniform_filter1d(g, size=2 * radius + 1, output=g)
+    g = moving_mean(moving_min(need, 2 * radius + 3), 2 * radius + 1)
     return np.minimum(g, need, out=g)  # the average can round a hair above the minimum
 
 

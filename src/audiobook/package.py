@@ -11,6 +11,7 @@ import numpy as np
 
 from audiobook.assemble import Episode
 from audiobook.ffmpeg import Output, encode
+from audiobook.publish.readalong import render_readalong
 from audiobook.script import Script
 from audiobook.sidecars import SIDECAR_KEYS, WRITERS
 from audiobook.staging import Staging
@@ -118,13 +119,7 @@ def write_episode(blocks: Iterable[np.ndarray], rate: int, m: dict[str, Any], op
             target = opts.outdir / opts.cover.name
             if not target.is_file() or target.read_bytes() != opts.cover.read_bytes():
                 stage.copy(opts.cover, opts.cover.name)
-        try:
-            from audiobook.publish.readalong import render_readalong
-        except ImportError:  # publish stage not installed in this build
-            render_readalong = None
-            m["sidecars"].pop("html", None)
         for writer in WRITERS:
             stage.write_text(stem + writer.suffix, writer.render(m))
-        if render_readalong is not None:
-            stage.write_text(stem + ".html", render_readalong(m))
+        stage.write_text(stem + ".html", render_readalong(m))
         return stage.commit()

@@ -91,7 +91,7 @@ def render(
 
     t: dict[str, float] = {}
     t0 = time.perf_counter()
-    # Mastering needs scipy's signal and ndimage modules, whose import takes over a second. Import them
+    # Mastering needs scipy.signal, whose import takes about a second. Import it
     # beside parsing and synthesis (espeak-ng and onnxruntime run without the GIL), not after them.
     threading.Thread(target=_preload, name="preload", daemon=True).start()
     script = load_script(source)
@@ -129,7 +129,7 @@ def render(
 
 
 def _preload() -> None:
-    for module in ("scipy.signal", "scipy.ndimage", "pyloudnorm.iirfilter"):
+    for module in ("scipy.signal",):
         importlib.import_module(module)
 
 

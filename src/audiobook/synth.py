@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ def synthesize_all(
     for path in paths:
         try:
             frames, sr = wav_frames(path)
-        except (OSError, EOFError) as e:
+        except (OSError, EOFError, wave.Error) as e:
             raise AudiobookError(f"{path}: cached piece unreadable ({e}); delete it or use --no-cache") from None
         rendered.append(Rendered(path, frames, sr))
     return rendered, stats
