@@ -140,6 +140,12 @@ def test_intro_and_outro_music(tmp_path: Path) -> None:
     assert abs(dominant(0.5, 2.0) - 440) < 5 and abs(dominant(m["duration"] - 2.0, m["duration"] - 0.5) - 660) < 5
     lufs, peak = ebur128(tmp_path / "o" / "note.mp3")
     assert abs(lufs + 16) <= 1.0 and peak <= -1.0
+    # The music sits about 6 LU under the speech in the finished episode.
+    from audiobook.master import integrated_loudness
+
+    music = integrated_loudness(x[: int(m["cues"][0]["start"] * 22050) - 2205], 22050)
+    speech = integrated_loudness(x[int(m["cues"][0]["start"] * 22050) : int(m["cues"][-1]["end"] * 22050)], 22050)
+    assert 4.5 <= speech - music <= 7.5, (speech, music)
 
 
 def test_bad_music_file_is_one_line(tmp_path: Path) -> None:

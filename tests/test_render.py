@@ -119,3 +119,31 @@ def test_rerender_after_an_edit_synthesizes_only_the_change(tmp_path: Path) -> N
     assert second.returncode == 0, second.stderr
     m = re.search(r"sentences: (\d+) synthesized, (\d+) from cache", second.stderr)
     assert m and int(m.group(1)) == 1 and int(m.group(2)) > 20, second.stderr
+
+
+def test_nothing_to_speak(tmp_path: Path) -> None:
+    f = tmp_path / "dashes.txt"
+    f.write_text("— — —\n***\n", encoding="utf-8")
+    r = run_cli("render", str(f), "-o", str(tmp_path / "o"))
+    _fails_cleanly(r, "dashes.txt", "nothing to speak")
+
+
+def test_output_path_that_is_a_file(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("x", encoding="utf-8")
+    r = run_cli("render", str(SAMPLE), "-o", str(taken))
+    _fails_cleanly(r, "taken", "not a folder")
+
+
+def test_podcast_toml_naming_a_missing_image(tmp_path: Path) -> None:
+    (tmp_path / "podcast.toml").write_text('title = "Шоу"\nimage = "nope.png"\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("— Сұрақ бар ма?\n— Жоқ.\n", encoding="utf-8")
+    r = run_cli("render", str(article), "-o", str(tmp_path / "o"))
+    _fails_cleanly(r, "podcast.toml", "nope.png")
+
+
+def test_a_folder_given_as_voice_profile(tmp_path: Path) -> None:
+    (tmp_path / "guest.toml").mkdir()
+    r = run_cli("render", str(SAMPLE), "-o", str(tmp_path / "o"), "--voice", f"interviewee={tmp_path / 'guest.toml'}")
+    _fails_cleanly(r, "guest.toml")

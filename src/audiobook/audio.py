@@ -20,20 +20,28 @@ def read_wav(path: Path) -> Pcm:
 
 
 def wav_frames(path: Path) -> tuple[int, int]:
-    """(frames, sample rate) from the header alone."""
+    """(frames, sample rate) from the header; a file shorter than its header says is an error."""
     with wave.open(str(path), "rb") as w:
-        return w.getnframes(), w.getframerate()
+        if w.getsampwidth() != 2 or w.getnchannels() != 1:
+            raise ValueError("expected 16-bit mono WAV")
+        frames = w.getnframes()
+        if path.stat().st_size < 44 + 2 * frames:
+            raise ValueError("truncated")
+        return frames, w.getframerate()
 
 
 def write_wav(path: Path, pcm: Pcm) -> None:
     """Atomic: a reader never sees a half-written file (workers share the cache)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with wave.open(str(tmp), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(pcm.sample_rate)
-        w.writeframes(pcm.samples.astype("<i2", copy=False).tobytes())
-    os.replace(tmp, path)
+    try:
+        with wave.open(str(tmp), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(pcm.sample_rate)
+            w.writeframes(pcm.samples.astype("<i2", copy=False).tobytes())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def trim_silence(pcm: Pcm, threshold_db: float = -45.0, keep: float = 0.02) -> Pcm:
@@ -44,7 +52,7 @@ def trim_silence(pcm: Pcm, threshold_db: float = -45.0, keep: float = 0.02) -> P
     loud = np.flatnonzero(np.abs(x.astype(np.int32)) > 32768 * 10 ** (threshold_db / 20))
     if len(loud) == 0:
         return Pcm(x[:0], pcm.sample_rate)
-    margin = int(keep * pcm.sample_rate)
+    margin = seconds_to_samples(keep, pcm.sample_rate)
     start = max(0, loud[0] - margin)
     end = min(len(x), loud[-1] + 1 + margin)
     return Pcm(x[start:end], pcm.sample_rate)

@@ -35,6 +35,9 @@ def friendly(fn: F) -> F:
         except AudiobookError as e:
             _err(str(e))
             raise typer.Exit(1) from None
+        except OSError as e:  # a folder where a file was expected, permissions, a full disk, ...
+            _err(f"{e.filename or 'file'}: {e.strerror or e}; check the path and its permissions")
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             _err("interrupted")
             raise typer.Exit(130) from None
@@ -75,6 +78,7 @@ def render(
     from audiobook.render import RenderOptions
     from audiobook.render import render as run
     from audiobook.show import load_show
+    from audiobook.tags import image_mime
 
     formats = {f.lower().lstrip(".") for f in (format or [])}
     if formats - {"m4b", "mp3"}:
@@ -85,8 +89,13 @@ def render(
         pacing=Pacing(), loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats,
         show=info, cover=cover or show_cover, intro=intro, outro=outro,
     )
-    if opts.cover is not None and not opts.cover.is_file():
-        raise AudiobookError(f"{opts.cover}: cover image not found; check --cover")
+    # Checked before any synthesis, which can take minutes with neural voices.
+    if outdir.exists() and not outdir.is_dir():
+        raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
+    if opts.cover is not None:
+        if not opts.cover.is_file():
+            raise AudiobookError(f"{opts.cover}: cover image not found; check --cover")
+        image_mime(opts.cover)
     result = _with_progress(lambda progress: run(input, opts, progress), quiet)
     for w in result.warnings:
         typer.echo(f"warning: {w}", err=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from audiobook.audio import to_int16
 from audiobook.errors import AudiobookError
 
 
@@ -34,22 +35,28 @@ class Output:
 def encode(blocks: Iterable[np.ndarray], rate: int, outputs: list[Output]) -> None:
     """Stream mono float blocks into one ffmpeg per output, all fed at once, so encoding runs while the
     blocks are still being produced and two formats cost one pass over the audio."""
-    procs = []
-    for out in outputs:
-        cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(rate),
-               "-ac", "1", "-i", "pipe:0", *out.inputs, *out.args, str(out.path)]
-        procs.append(subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE))
+    procs: list[subprocess.Popen[bytes]] = []
     try:
+        for out in outputs:
+            cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(rate),
+                   "-ac", "1", "-i", "pipe:0", *out.inputs, *out.args, str(out.path)]
+            procs.append(subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE))
         for block in blocks:
-            data = np.clip(np.round(block * 32768.0), -32768, 32767).astype("<i2").tobytes()
+            data = to_int16(block).astype("<i2").tobytes()
             for proc in procs:
                 if proc.poll() is None:
                     proc.stdin.write(data)  # type: ignore[union-attr]
     except BrokenPipeError:
         pass  # the failed encoder's message is reported below
+    except BaseException:
+        # Stop the encoders before the caller discards their output, so none writes on afterwards.
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+        raise
     finally:
         for proc in procs:
-            with contextlib.suppress(BrokenPipeError):
+            with contextlib.suppress(BrokenPipeError, ValueError):
                 proc.stdin.close()  # type: ignore[union-attr]
     for out, proc in zip(outputs, procs, strict=True):
         err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""

@@ -10,12 +10,14 @@ import numpy as np
 from audiobook.audio import to_int16
 from audiobook.engines import Pcm
 from audiobook.errors import AudiobookError
+from audiobook.master import MasterPlan
 
 MUSIC_BELOW_SPEECH_LU = 6.0  # music sits this far under the speech so the voice stays in front
+REFERENCE_LUFS = -23.0  # music is loaded at this level, then set against the speech as assembled
 FADE_MS = 1500
 
 
-def load_music(path: Path, rate: int, speech_lufs: float, fade_in: bool = False, fade_out: bool = False) -> Pcm:
+def load_music(path: Path, rate: int, fade_in: bool = False, fade_out: bool = False) -> Pcm:
     from audiobook.ffmpeg import decode, ffmpeg_exe
     from audiobook.master import integrated_loudness
 
@@ -39,5 +41,30 @@ def load_music(path: Path, rate: int, speech_lufs: float, fade_in: bool = False,
     y = np.array(seg.get_array_of_samples(), dtype=np.float32) / 32768.0
     loud = integrated_loudness(y, rate)
     if np.isfinite(loud):
-        y *= np.float32(10 ** ((speech_lufs - MUSIC_BELOW_SPEECH_LU - loud) / 20))
+        y *= np.float32(10 ** ((REFERENCE_LUFS - loud) / 20))
     return Pcm(to_int16(y), rate)
+
+
+def level_under_speech(samples: np.ndarray, rate: int, intro: int, outro: int, plan: MasterPlan) -> float:
+    """In place: rescale the first `intro` and last `outro` samples (the music) so that, as `plan` masters
+    the episode, they sit MUSIC_BELOW_SPEECH_LU under the speech between them. The limiter trims the
+    speech's peaks and not the music's, so the distance is measured on the planned output. Returns the
+    correction (dB) made; the caller plans again after a correction."""
+    from audiobook.master import LoudnessMeter
+
+    speech, music = LoudnessMeter(rate), LoudnessMeter(rate)
+    start, end, pos = intro, len(samples) - outro, 0
+    for block in plan.blocks(samples):
+        a, b = pos, pos + len(block)
+        music.feed(block[: max(0, min(b, start) - a)])
+        speech.feed(block[max(0, start - a) : max(0, min(b, end) - a)])
+        music.feed(block[max(0, end - a) :])
+        pos = b
+    gap = speech.loudness() - music.loudness()
+    if not np.isfinite(gap):
+        return 0.0
+    correction = gap - MUSIC_BELOW_SPEECH_LU
+    k = np.float32(10 ** (correction / 20))
+    for region in (samples[:intro], samples[end:]):
+        region[:] = to_int16(region.astype(np.float32) / 32768 * k)
+    return correction

@@ -15,7 +15,9 @@ from typing import Any
 
 from audiobook.assemble import Episode, Line, Pacing, assemble
 from audiobook.cast import cast_script
+from audiobook.errors import AudiobookError
 from audiobook.master import Loudness, plan_master
+from audiobook.music import level_under_speech
 from audiobook.script import Script
 from audiobook.synth import SynthStats, cache_root, synthesize_all
 from audiobook.voices import VoiceProfile
@@ -99,6 +101,9 @@ def render(
     cast = cast_script(script, opts.voices)
     lines, warnings = script_lines(script, lexicon)
     warnings = list(script.warnings) + warnings
+    if not lines:
+        raise AudiobookError(f"{source}: nothing to speak (no sentence has a word); give an article with text")
+    intro, outro = _music(opts)  # before synthesis: a bad music file should fail in seconds, not minutes
     t["parse+normalize"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -110,7 +115,6 @@ def render(
         )
         t["synthesize"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        intro, outro = _music(opts)
         episode: Episode = assemble(lines, pieces, [c.title for c in script.chapters], ASSEMBLY_RATE,
                                     opts.pacing, intro, outro)
     finally:
@@ -119,6 +123,12 @@ def render(
     t["assemble"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
+    if intro is not None or outro is not None:
+        n_in, n_out = len(intro.samples) if intro else 0, len(outro.samples) if outro else 0
+        for _ in range(2):  # the second pass only confirms: the music is never limited
+            if abs(level_under_speech(episode.samples, episode.sample_rate, n_in, n_out, plan)) < 0.3:
+                break
+            plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     manifest = build_manifest(script, episode, cast, source.stem, opts)
@@ -129,13 +139,12 @@ def render(
 
 
 def _preload() -> None:
-    for module in ("scipy.signal",):
-        importlib.import_module(module)
+    importlib.import_module("scipy.signal")
 
 
 def _music(opts: RenderOptions) -> tuple[Any, Any]:
     from audiobook.music import load_music
 
-    intro = load_music(opts.intro, ASSEMBLY_RATE, opts.loudness.target_lufs, fade_out=True) if opts.intro else None
-    outro = load_music(opts.outro, ASSEMBLY_RATE, opts.loudness.target_lufs, fade_in=True) if opts.outro else None
+    intro = load_music(opts.intro, ASSEMBLY_RATE, fade_out=True) if opts.intro else None
+    outro = load_music(opts.outro, ASSEMBLY_RATE, fade_in=True) if opts.outro else None
     return intro, outro

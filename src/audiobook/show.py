@@ -33,7 +33,7 @@ def load_show(explicit: Path | None, search: list[Path], **overrides: Any) -> tu
     data.update({k: v for k, v in overrides.items() if v is not None})
     cover = None
     if path and isinstance(data.get("image"), str) and "://" not in data["image"]:
-        candidate = (path.parent / data["image"]).resolve()
-        if candidate.is_file():
-            cover = candidate
+        cover = (path.parent / data["image"]).resolve()
+        if not cover.is_file():
+            raise AudiobookError(f"{path}: image '{data['image']}' not found beside it; fix 'image'")
     return data, cover

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import tempfile
 import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -78,6 +80,12 @@ def auto_jobs(todo: list[Job]) -> int:
     return cpu_cores() if todo and (neural or len(todo) >= ESPEAK_POOL_MIN) else 1
 
 
+def _init_worker(threads: int) -> None:
+    # Ctrl-C is the parent's to handle: workers stop when it shuts the pool down, without tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_engine_threads(threads)
+
+
 def _make_piece(job: Job, rate: int, trim_db: float) -> tuple[int, int]:
     """Runs in a worker: one engine instance per process, so a model loads once per worker."""
     pcm = get_engine(job.profile.engine).synthesize(job.spoken, job.profile)
@@ -124,9 +132,10 @@ def synthesize_all(
                 on_progress(done, len(ordered))
     else:
         # spawn, not fork: engines (onnxruntime, torch) are not fork-safe once loaded.
+        jobs = min(jobs, len(ordered))
         threads = max(1, cpu_cores() // jobs)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
-                                 initializer=set_engine_threads, initargs=(threads,)) as pool:
+                                 initializer=_init_worker, initargs=(threads,)) as pool:
             futures = [pool.submit(_make_piece, job, rate, trim_db) for job in ordered]
             try:
                 for fut in as_completed(futures):
@@ -134,15 +143,20 @@ def synthesize_all(
                     done += 1
                     if on_progress:
                         on_progress(done, len(ordered))
+            except BrokenProcessPool:
+                raise AudiobookError(
+                    "a synthesis worker died (out of memory?); try again with --jobs 1"
+                ) from None
             except BaseException:
-                for f in futures:
-                    f.cancel()
+                pool.shutdown(wait=False, cancel_futures=True)
                 raise
     rendered = []
     for path in paths:
         try:
             frames, sr = wav_frames(path)
-        except (OSError, EOFError, wave.Error) as e:
+            if sr != rate:
+                raise ValueError(f"{sr} Hz, expected {rate} Hz")
+        except (OSError, EOFError, ValueError, wave.Error) as e:
             raise AudiobookError(f"{path}: cached piece unreadable ({e}); delete it or use --no-cache") from None
         rendered.append(Rendered(path, frames, sr))
     return rendered, stats
