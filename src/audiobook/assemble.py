@@ -114,10 +114,9 @@ def assemble(
         offsets.append(pos)
         pos += piece.frames
         prev = line
-    speech_end = pos
     pos += seconds_to_samples(pacing.tail, rate)
     if outro is not None:
-        pos = max(pos, speech_end) + len(outro.samples)
+        pos += len(outro.samples)
     # 16-bit, as the pieces are: the episode costs no more memory than its own PCM. Nothing overlaps
     # (music sits before and after the speech), so pieces are copied, not mixed.
     samples = np.zeros(pos, dtype=np.int16)

@@ -22,7 +22,7 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _speaker_names(m: dict[str, Any]) -> dict[str, str]:
+def speaker_names(m: dict[str, Any]) -> dict[str, str]:
     return {s["id"]: s["name"] for s in m["speakers"]}
 
 
@@ -37,7 +37,7 @@ class WriteVTT(Writer):
     suffix = ".vtt"
 
     def render(self, m: dict[str, Any]) -> str:
-        names = _speaker_names(m)
+        names = speaker_names(m)
         out = ["WEBVTT", "Language: kk", ""]
         for i, cue in enumerate(m["cues"], 1):
             name = _vtt_escape(names.get(cue["speaker"], cue["speaker"]))
@@ -53,7 +53,7 @@ class WriteSRT(Writer):
     suffix = ".srt"
 
     def render(self, m: dict[str, Any]) -> str:
-        names = _speaker_names(m)
+        names = speaker_names(m)
         out: list[str] = []
         prev = None
         for i, cue in enumerate(m["cues"], 1):
@@ -86,7 +86,7 @@ class WriteTranscriptJSON(Writer):
     suffix = ".transcript.json"
 
     def render(self, m: dict[str, Any]) -> str:
-        names = _speaker_names(m)
+        names = speaker_names(m)
         segments = [
             {"speaker": names.get(c["speaker"], c["speaker"]), "startTime": round(c["start"], 3),
              "endTime": round(c["end"], 3), "body": c["text"]}

@@ -59,9 +59,9 @@ def cache_root(no_cache: bool = False) -> tuple[Path, tempfile.TemporaryDirector
     return root, None
 
 
-def piece_key(spoken: str, profile: VoiceProfile, engine_version: str, rate: int, trim_db: float) -> str:
+def piece_key(spoken: str, engine: str, engine_version: str, voice_identity: str, rate: int, trim_db: float) -> str:
     h = hashlib.sha256()
-    for part in (CACHE_FORMAT, profile.engine, engine_version, profile.identity(), str(rate), str(trim_db), spoken):
+    for part in (CACHE_FORMAT, engine, engine_version, voice_identity, str(rate), str(trim_db), spoken):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()
@@ -106,12 +106,15 @@ def synthesize_all(
     """Return one Rendered per input (same order). Identical pieces are synthesized once.
     `jobs`: worker processes; None chooses by the work to do (auto_jobs)."""
     versions: dict[str, str] = {}
+    identities: dict[VoiceProfile, str] = {}  # a profile's identity stats its model file: once per profile
     paths: list[Path] = []
     todo: dict[Path, Job] = {}
     for spoken, profile in texts:
         if profile.engine not in versions:
             versions[profile.engine] = get_engine(profile.engine).version()
-        key = piece_key(spoken, profile, versions[profile.engine], rate, trim_db)
+        if profile not in identities:
+            identities[profile] = profile.identity()
+        key = piece_key(spoken, profile.engine, versions[profile.engine], identities[profile], rate, trim_db)
         path = root / key[:2] / f"{key}.wav"
         paths.append(path)
         if path not in todo and not path.exists():

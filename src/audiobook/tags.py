@@ -23,6 +23,7 @@ from mutagen.id3 import (
 )
 
 from audiobook.errors import AudiobookError
+from audiobook.sidecars import speaker_names
 
 
 def write_tags(path: Path, m: dict[str, Any], cover: Path | None = None) -> None:
@@ -73,7 +74,7 @@ def write_m4b_cover(path: Path, cover: Path) -> None:
 
 def transcript_text(m: dict[str, Any]) -> str:
     """Plain transcript: one paragraph per segment, the speaker named where it changes."""
-    names = {s["id"]: s["name"] for s in m["speakers"]}
+    names = speaker_names(m)
     out: list[str] = []
     prev = None
     for seg in m["segments"]:

@@ -66,7 +66,7 @@ def get_engine(name: str) -> Engine:
         return _instances[name]
     if name not in _REGISTRY:
         raise AudiobookError(f"unknown engine '{name}'; use one of: {', '.join(_REGISTRY)}")
-    module, cls, _extra = _REGISTRY[name]
+    module, cls = _REGISTRY[name][:2]
     try:
         engine = getattr(importlib.import_module(module), cls)()
     except ModuleNotFoundError as e:
