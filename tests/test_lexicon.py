@@ -128,3 +128,14 @@ def test_lexicon_option_adds_to_the_default(tmp_path: Path) -> None:
     r = run_cli("normalize", "--lexicon", str(extra), "Кітапнама мен ТМҰ-ның өкілдері.")
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "Кітап-нама мен Түркі мемлекеттері ұйымының өкілдері."
+
+
+def test_normalize_reads_stdin_line_by_line() -> None:
+    r = run_cli("normalize", input="2024 жылы 470 млн теңге.\n\nҚР-ның 20%-ы.\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n") == [
+        "Екі мың жиырма төртінші жылы төрт жүз жетпіс миллион теңге.",
+        "",
+        "Қазақстан Республикасының жиырма пайызы.",
+        "",
+    ]
