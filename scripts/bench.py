@@ -83,6 +83,16 @@ def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, flo
     return synth, enc, synth + enc
 
 
+def stages(stderr: str, seconds: float) -> str:
+    """The render's own stage timings (`--timings`), and what is left of the wall time: interpreter
+    start-up, imports and exit."""
+    m = re.search(r"^timings: (.*)$", stderr, re.M)
+    if not m:
+        return "?"
+    spent = sum(float(v) for v in re.findall(r"([\d.]+) s", m.group(1)))
+    return f"{m.group(1)}, start-up/imports/exit {seconds - spent:.2f} s"
+
+
 def pieces_synthesized(stderr: str) -> str:
     m = re.search(r"sentences: (\d+) synthesized, (\d+) from cache", stderr)
     return f"{m.group(1)} synthesized / {m.group(2)} cached" if m else "?"
@@ -95,9 +105,11 @@ def bench_article(article: Path, work: Path, extra: list[str], label: str, repea
     for i in range(repeat):
         cache = work / f"cache-{label}-{i}"
         env = {**os.environ, "AUDIOBOOK_CACHE": str(cache)}
-        cmd = [sys.executable, "-m", "audiobook", "render", str(article), "-o", str(work / "out"), *extra]
+        cmd = [sys.executable, "-m", "audiobook", "render", str(article), "-o", str(work / "out"), "--timings",
+               *extra]
         cold, rss_c, err = run(cmd, env)
         warm, rss_w, err_w = run(cmd, env)
+        print(f"  run {i + 1}: cold {cold:.2f} s ({stages(err, cold)})", flush=True)
         syn, enc, fl = floor(article, work / "out" / f"{article.stem}.mp3", "96k")
         colds.append(cold)
         warms.append(warm)

@@ -81,3 +81,39 @@ def test_filters_match_their_references() -> None:
     x = np.random.default_rng(0).random(1000).astype(np.float32)
     assert np.array_equal(moving_min(x, 11), minimum_filter1d(x, 11, mode="nearest"))
     assert np.allclose(moving_mean(x, 9), uniform_filter1d(x, 9, mode="nearest"), atol=1e-6)
+
+
+def test_k_weighting_by_fft_equals_the_iir_filter() -> None:
+    """The FFT convolution with the impulse response is BS.1770's recursive filter (scipy's sosfilt) to
+    float32 precision, at any rate and however the signal is cut into pieces."""
+    from scipy.signal import sosfilt
+
+    from audiobook.master import KWeighting, _k_weighting_ir, _k_weighting_sos
+
+    rng = np.random.default_rng(5)
+    for rate in (16000, 22050, 44100, 48000):
+        h = _k_weighting_ir(rate)
+        assert np.abs(h[-rate // 100 :]).max() < 1e-12 * np.abs(h).max()  # nothing left to cut off
+        t = np.arange(rate * 8) / rate
+        x = (0.3 * np.sin(2 * np.pi * 60 * t) * (t % 1 < 0.6) + rng.normal(0, 0.05, len(t))).astype(np.float32)
+        ref = sosfilt(_k_weighting_sos(rate), x.astype(np.float64))
+        k = KWeighting(rate)
+        cuts = np.sort(rng.integers(0, len(x), 12))
+        pieces = [k(p) for lo, hi in zip([0, *cuts], [*cuts, len(x)], strict=True)
+                  for p in np.array_split(x[lo:hi], max(1, (hi - lo) // k.hop + 1))]
+        assert np.abs(np.concatenate(pieces) - ref).max() < 1e-5
+
+
+def test_metering_in_parts_on_threads_equals_one_pass(monkeypatch) -> None:
+    """plan_master meters parts of the episode on threads: joined, they are one meter's measurements."""
+    import audiobook.master as m
+
+    x = (speechlike(40, seed=4) * 32767).astype(np.int16)
+    one = m.LoudnessMeter(RATE, cell=63)
+    one.feed(x)
+    monkeypatch.setattr(m, "cpu_cores", lambda: 3)
+    powers, cells = m.measure(x, RATE, 63)
+    assert len(powers) == len(one.powers()) and len(cells) == len(one.cell_energies())
+    assert np.allclose(powers, one.powers(), rtol=1e-5, atol=1e-12)
+    assert np.allclose(cells, one.cell_energies(), rtol=1e-4, atol=1e-9)
+    assert abs(m.loudness_from_powers(powers) - pyloudnorm.Meter(RATE).integrated_loudness(x / 32768.0)) < 0.01

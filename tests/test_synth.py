@@ -95,6 +95,16 @@ def test_workers_only_when_the_work_outweighs_starting_them(tmp_path: Path) -> N
     assert auto_jobs([*few, Job("сөйлем", piper, tmp_path / "p.wav")]) == cpu_cores()
 
 
+def test_workers_fork_only_for_engines_that_survive_it(tmp_path: Path) -> None:
+    """espeak-ng workers fork (milliseconds to start, engine already loaded); a neural engine's spawn."""
+    from audiobook.synth import CAN_FORK, Job, _start_method
+
+    espeak, piper = VoiceProfile("e", "espeak"), VoiceProfile("p", "piper", model="x.onnx")
+    jobs = [Job("сөйлем", espeak, tmp_path / "e.wav")]
+    assert _start_method(jobs).get_start_method() == ("fork" if CAN_FORK else "spawn")
+    assert _start_method([*jobs, Job("сөйлем", piper, tmp_path / "p.wav")]).get_start_method() == "spawn"
+
+
 def test_a_corrupted_cache_file_is_a_clear_error(tmp_path: Path) -> None:
     from audiobook.errors import AudiobookError
 

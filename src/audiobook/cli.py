@@ -70,6 +70,7 @@ def render(
         "-j", "--jobs", help="Synthesis workers (default: one per core for neural voices).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesize everything afresh.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only the output path.")] = False,
+    timings: Annotated[bool, typer.Option("--timings", help="Also print how long each stage took.")] = False,
 ) -> None:
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
     from audiobook.assemble import Pacing
@@ -108,6 +109,8 @@ def render(
             err=True,
         )
         _neural_hint(result.voices)
+    if timings:
+        typer.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), err=True)
     typer.echo(str(result.audio))
 
 

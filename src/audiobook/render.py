@@ -5,8 +5,6 @@ Each stage lives in its own module; this one only wires them and does the file I
 
 from __future__ import annotations
 
-import importlib
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,9 +91,6 @@ def render(
 
     t: dict[str, float] = {}
     t0 = time.perf_counter()
-    # Mastering needs scipy.signal, whose import takes about a second. Import it
-    # beside parsing and synthesis (espeak-ng and onnxruntime run without the GIL), not after them.
-    threading.Thread(target=_preload, name="preload", daemon=True).start()
     script = load_script(source)
     lexicon = user_lexicon(opts.lexicon)
     cast = cast_script(script, opts.voices)
@@ -136,10 +131,6 @@ def render(
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
     return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))
-
-
-def _preload() -> None:
-    importlib.import_module("scipy.signal")
 
 
 def _music(opts: RenderOptions) -> tuple[Any, Any]:

@@ -26,6 +26,9 @@ class Pcm:
 
 class Engine(Protocol):
     name: str
+    # True if a loaded instance keeps working in a forked child (no threads or thread pools of its own), so
+    # a worker pool may fork instead of spawning a fresh interpreter per worker.
+    fork_safe: bool
 
     def version(self) -> str:
         """Changes whenever the same text and profile could sound different (cache key component)."""

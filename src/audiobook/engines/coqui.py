@@ -28,6 +28,7 @@ INSTALL_DOC = "see docs/voices.md (Coqui, CPU install)"
 
 class CoquiEngine:
     name = "coqui"
+    fork_safe = False  # torch's thread pools
 
     def __init__(self) -> None:
         self._api = _import_tts()

@@ -28,6 +28,7 @@ _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctype
 
 class EspeakEngine:
     name = "espeak"
+    fork_safe = True  # synchronous mode: no threads
 
     def __init__(self) -> None:
         import espeakng_loader

@@ -29,6 +29,7 @@ DOWNLOAD_HINT = "python -m piper.download_voices kk_KZ-issai-high --data-dir voi
 
 class PiperEngine:
     name = "piper"
+    fork_safe = False  # onnxruntime's thread pools
 
     def __init__(self) -> None:
         # Imported here so a missing package surfaces as ModuleNotFoundError, which the registry turns

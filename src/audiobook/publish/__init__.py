@@ -1,6 +1,2 @@
-"""Publish stage: the podcast feed for a folder of episodes and each episode's read-along page."""
-
-from audiobook.publish.feed import ShowInfo, write_feed
-from audiobook.publish.readalong import render_readalong
-
-__all__ = ["ShowInfo", "render_readalong", "write_feed"]
+"""Publish stage: the podcast feed for a folder of episodes (`feed`) and each episode's read-along page
+(`readalong`). The modules are imported where used: a render needs the page, not the feed's libraries."""
