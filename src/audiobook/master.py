@@ -108,7 +108,8 @@ class KWeighting:
             self._history[len(self._history) - len(tail) :] = tail
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        """Filter float32 `x` (at most `hop` samples: one transform) as the continuation of what came before."""
+        """Filter float32 `x` as the continuation of what came before, in one transform (`hop` samples fill a
+        transform of FFT_SIZE exactly)."""
         seg = np.concatenate([self._history, x])
         size = 1 << (len(seg) - 1).bit_length()
         y = np.fft.irfft(np.fft.rfft(seg, size) * _k_weighting_spectrum(self.rate, size), size)
