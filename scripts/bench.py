@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from audiobook.cast import cast_script
@@ -35,18 +34,54 @@ from audiobook.render import RenderOptions, load_script, script_lines
 ORDINALS = ["бірінші", "екінші", "үшінші", "төртінші", "бесінші", "алтыншы", "жетінші", "сегізінші", "тоғызыншы"]
 
 
-def run(cmd: list[str], env: dict[str, str], preexec: Callable[[], None] | None = None) -> tuple[float, float, str]:
-    """(seconds, peak RSS MiB, stderr) of one command."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=preexec)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err}{out}")
-    return seconds, usage.ru_maxrss / 1024, err
+# Renders are started by this small process, not by the bench itself. A child started by vfork or fork
+# and exec inherits its parent's peak RSS into its own ru_maxrss, so renders started by the bench after it
+# had decoded a long episode reported the bench's peak (3.3 GB) as theirs.
+LAUNCHER = r"""
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    req = json.loads(line)
+    cpus = req["cpus"]
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(req["cmd"], env=req["env"], stdout=out, stderr=err,
+                                preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        print(json.dumps({"seconds": seconds, "rss": usage.ru_maxrss / 1024, "code": proc.returncode,
+                          "out": out.read(), "err": err.read()}), flush=True)
+"""
+
+
+class Launcher:
+    """Runs commands from a process started while the bench was small; returns their wall time and
+    peak RSS (the kernel's, from wait4: the largest of the render and each of its workers)."""
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen([sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+
+    def run(self, cmd: list[str], env: dict[str, str], cpus: set[int] | None = None) -> tuple[float, float, str]:
+        """(seconds, peak RSS MiB, stderr) of one command; `cpus`: pin it (and its workers) to these."""
+        assert self._proc.stdin and self._proc.stdout
+        self._proc.stdin.write(json.dumps({"cmd": cmd, "env": env, "cpus": sorted(cpus or [])}) + "\n")
+        self._proc.stdin.flush()
+        r = json.loads(self._proc.stdout.readline())
+        if r["code"] != 0:
+            sys.exit(f"failed: {' '.join(cmd)}\n{r['err']}{r['out']}")
+        return r["seconds"], r["rss"], r["err"]
+
+
+_launcher: Launcher | None = None
+
+
+def run(cmd: list[str], env: dict[str, str], cpus: set[int] | None = None) -> tuple[float, float, str]:
+    global _launcher
+    if _launcher is None:
+        _launcher = Launcher()
+    return _launcher.run(cmd, env, cpus)
 
 
 def make_long(article: Path, dest: Path, times: int = 10) -> Path:
@@ -99,18 +134,23 @@ def pieces_synthesized(stderr: str) -> str:
 
 
 def bench_article(article: Path, work: Path, extra: list[str], label: str, repeat: int = 1) -> dict[str, float]:
-    """Cold render, warm render and floor, `repeat` times interleaved (this machine's timings wander by
-    ±10% between runs); medians are reported, with the spread."""
+    """Cold render, floor, warm render, floor again: `repeat` times (this machine's timings wander by
+    10-30% between runs). Each cold render is set against the mean of the two floors measured beside it;
+    medians are reported, with the spread."""
     colds, warms, floors, rss = [], [], [], 0.0
     for i in range(repeat):
         cache = work / f"cache-{label}-{i}"
         env = {**os.environ, "AUDIOBOOK_CACHE": str(cache)}
         cmd = [sys.executable, "-m", "audiobook", "render", str(article), "-o", str(work / "out"), "--timings",
                *extra]
+        episode = work / "out" / f"{article.stem}.mp3"
         cold, rss_c, err = run(cmd, env)
+        before = floor(article, episode, "96k")
         warm, rss_w, err_w = run(cmd, env)
-        print(f"  run {i + 1}: cold {cold:.2f} s ({stages(err, cold)})", flush=True)
-        syn, enc, fl = floor(article, work / "out" / f"{article.stem}.mp3", "96k")
+        after = floor(article, episode, "96k")
+        syn, enc, fl = ((a + b) / 2 for a, b in zip(before, after, strict=True))
+        print(f"  run {i + 1}: cold {cold:.2f} s ({stages(err, cold)}); floor {fl:.2f} s "
+              f"(measured {before[2]:.2f} and {after[2]:.2f})", flush=True)
         colds.append(cold)
         warms.append(warm)
         floors.append((syn, enc, fl))
@@ -171,8 +211,7 @@ def bench_piper(article: Path, work: Path, model: Path) -> None:
         cmd = [sys.executable, "-m", "audiobook", "render", str(article), "-o", str(work / "piper"), *voices]
         # One core: the process (and every thread of onnxruntime) pinned to CPU 0, so the single-core
         # time is not helped by the engine's own threads. Two cores: the default, one worker per core.
-        pin = (lambda: os.sched_setaffinity(0, {0})) if cores == 1 else None
-        times[cores], rss, err = run(cmd, env, pin)
+        times[cores], rss, err = run(cmd, env, {0} if cores == 1 else None)
         print(f"piper on {cores} core(s): {times[cores]:.2f} s, peak RSS {rss:.0f} MiB [{pieces_synthesized(err)}]")
     print(f"piper speedup 2 cores over 1: {times[1] / times[2]:.2f}x")
 
@@ -185,6 +224,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs of the interview, medians reported")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    run([sys.executable, "-c", "pass"], dict(os.environ))  # start the launcher while the bench is small
     with tempfile.TemporaryDirectory(prefix="audiobook-bench-") as d:
         work = Path(d)
         short = bench_article(args.article, work, [], "interview", args.repeat)

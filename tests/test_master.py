@@ -78,9 +78,12 @@ def test_filters_match_their_references() -> None:
         assert np.allclose(_k_weighting_sos(rate), [np.concatenate([f.b, f.a]) for f in ref], atol=1e-12)
     h = firwin(48, 0.25, window=("kaiser", 7.0)) * 4
     assert np.allclose(_phases(), h.reshape(12, 4).T[:, ::-1], atol=1e-6)
-    x = np.random.default_rng(0).random(1000).astype(np.float32)
-    assert np.array_equal(moving_min(x, 11), minimum_filter1d(x, 11, mode="nearest"))
-    assert np.allclose(moving_mean(x, 9), uniform_filter1d(x, 9, mode="nearest"), atol=1e-6)
+    rng = np.random.default_rng(0)
+    for n in (1, 4, 1000):
+        for size in range(1, 34, 2):
+            x = rng.random(n).astype(np.float32)
+            assert np.array_equal(moving_min(x, size), minimum_filter1d(x, size, mode="nearest")), (n, size)
+            assert np.allclose(moving_mean(x, size), uniform_filter1d(x, size, mode="nearest"), atol=1e-6)
 
 
 def test_k_weighting_by_fft_equals_the_iir_filter() -> None:

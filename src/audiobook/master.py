@@ -288,17 +288,25 @@ class MasterPlan:
 
 
 def moving_min(x: np.ndarray, size: int) -> np.ndarray:
-    """Minimum over a centred window of odd `size`, edges extended."""
-    r = size // 2
-    padded = np.pad(x, r, mode="edge")
-    return np.lib.stride_tricks.sliding_window_view(padded, size).min(axis=1)
+    """Minimum over a centred window of odd `size`, edges extended. Windows double in each pass, then
+    two overlapping ones cover `size`: log2(size) passes and two arrays, whatever the length."""
+    m = np.pad(x, size // 2, mode="edge")
+    width = 1
+    while width * 2 <= size:
+        m = np.minimum(m[:-width], m[width:])  # m[i]: the minimum over [i, i + 2 * width)
+        width *= 2
+    return np.minimum(m[: len(x)], m[size - width : size - width + len(x)])
 
 
 def moving_mean(x: np.ndarray, size: int) -> np.ndarray:
-    """Mean over a centred window of odd `size`, edges extended (a running sum, linear time)."""
-    r = size // 2
-    c = np.concatenate([[0.0], np.cumsum(np.pad(x.astype(np.float64), r, mode="edge"))])
-    return ((c[size:] - c[:-size]) / size).astype(x.dtype)
+    """Mean over a centred window of odd `size`, edges extended: `size` shifted sums in place, so memory
+    stays at two arrays of x's type (the limiter's window is a few cells)."""
+    padded = np.pad(x, size // 2, mode="edge")
+    out = padded[: len(x)].copy()
+    for k in range(1, size):
+        out += padded[k : k + len(x)]
+    out /= size
+    return out
 
 
 def _limiter(need: np.ndarray, radius: int) -> np.ndarray:
