@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -103,6 +104,15 @@ def test_workers_fork_only_for_engines_that_survive_it(tmp_path: Path) -> None:
     jobs = [Job("сөйлем", espeak, tmp_path / "e.wav")]
     assert _start_method(jobs).get_start_method() == ("fork" if CAN_FORK else "spawn")
     assert _start_method([*jobs, Job("сөйлем", piper, tmp_path / "p.wav")]).get_start_method() == "spawn"
+    # Another thread might hold a lock the child would wait on forever: spawn while one runs.
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert _start_method(jobs).get_start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
 
 
 def test_a_corrupted_cache_file_is_a_clear_error(tmp_path: Path) -> None:

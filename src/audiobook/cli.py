@@ -119,10 +119,12 @@ def _with_progress(work: Callable[[Callable[[int, int], None] | None], Any], qui
         return work(None)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    # Redrawn as pieces finish, not by rich's refresh thread: with no other thread running, the synthesis
+    # pool may fork its workers (synth._start_method).
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), transient=True) as bar:
+                  TimeRemainingColumn(), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("Synthesizing", total=None)
-        return work(lambda done, total: bar.update(task, completed=done, total=total))
+        return work(lambda done, total: bar.update(task, completed=done, total=total, refresh=True))
 
 
 def _neural_hint(used: list[Any]) -> None:

@@ -160,14 +160,18 @@ def _sums_of_squares(rest: np.ndarray, x: np.ndarray, size: int) -> tuple[np.nda
     y = np.concatenate([rest, x]) if len(rest) else x
     n = len(y) // size * size
     rows = y[:n].reshape(-1, size)
-    return y[n:], np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
+    return y[n:].copy(), np.einsum("ij,ij->i", rows, rows, dtype=np.float64)  # a copy: x may be the caller's
+
+
+def _part(n: int, unit: int) -> int:
+    """Length of a part when `n` samples are shared among the cores in whole `unit`s."""
+    return max(1, -(-n // (cpu_cores() * unit))) * unit
 
 
 def measure(x: np.ndarray, rate: int, cell: int) -> tuple[np.ndarray, np.ndarray]:
     """LoudnessMeter's sub-block powers and cell energies of all of `x`, in parts metered on threads:
     each part starts from the samples before it, and ends on a whole sub-block."""
-    chunk = LoudnessMeter(rate, cell).chunk
-    part = max(1, -(-len(x) // cpu_cores() // chunk)) * chunk
+    part = _part(len(x), int(np.lcm(rate // 10, cell)))
     taps = len(_k_weighting_ir(rate))
 
     def one(lo: int) -> tuple[np.ndarray, np.ndarray]:
@@ -243,7 +247,7 @@ def cell_peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
         np.maximum.at(out, (idx + a) // cell, up)
 
     # A part per core, each a run of chunks: per-chunk tasks spent their time waiting for the GIL.
-    part = max(1, -(-len(x) // cpu_cores() // chunk)) * chunk
+    part = _part(len(x), chunk)
     thread_map(lambda start: [scan(lo) for lo in range(start, min(len(x), start + part), chunk)],
                range(0, len(x), part))
     return out

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,7 +22,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from audiobook.audio import resample, trim_silence, wav_frames, write_wav
-from audiobook.engines import get_engine, set_engine_threads
+from audiobook.engines import get_engine, loaded_engines, set_engine_threads
 from audiobook.errors import AudiobookError
 from audiobook.parallel import cpu_cores
 from audiobook.voices import VoiceProfile
@@ -84,11 +85,13 @@ def auto_jobs(todo: list[Job]) -> int:
 
 
 def _start_method(todo: list[Job]) -> BaseContext:
-    """fork where every engine survives it: a forked worker starts in milliseconds with the engine already
-    loaded, a spawned one imports everything again (~0.3 s). Engines with threads of their own (onnxruntime,
-    torch) are not fork-safe once loaded: spawn for them."""
-    engines = {job.profile.engine for job in todo}
-    if CAN_FORK and all(get_engine(name).fork_safe for name in engines):
+    """fork where it is safe: a forked worker starts in milliseconds with the engine already loaded, a
+    spawned one imports everything again (~0.3 s). Safe means every engine the work needs, and every one
+    this process has loaded, survives a fork (onnxruntime's and torch's thread pools do not), and no other
+    Python thread is running: one could hold a lock (a stream's, the engine's) that the child then waits
+    on forever."""
+    needed = [get_engine(name) for name in {job.profile.engine for job in todo}]
+    if CAN_FORK and threading.active_count() == 1 and all(e.fork_safe for e in needed + loaded_engines()):
         return get_context("fork")
     return get_context("spawn")
 

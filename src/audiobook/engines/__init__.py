@@ -59,6 +59,11 @@ def engine_threads() -> int | None:
     return _threads
 
 
+def loaded_engines() -> list[Engine]:
+    """The engines this process has instantiated (and so may have threads or models of their own)."""
+    return list(_instances.values())
+
+
 def engine_names() -> list[str]:
     return list(_REGISTRY)
 
