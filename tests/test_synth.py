@@ -96,14 +96,19 @@ def test_workers_only_when_the_work_outweighs_starting_them(tmp_path: Path) -> N
     assert auto_jobs([*few, Job("сөйлем", piper, tmp_path / "p.wav")]) == cpu_cores()
 
 
-def test_workers_fork_only_for_engines_that_survive_it(tmp_path: Path) -> None:
-    """espeak-ng workers fork (milliseconds to start, engine already loaded); a neural engine's spawn."""
+def test_workers_fork_only_where_it_is_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """espeak-ng workers fork (milliseconds to start, engine already loaded); a neural engine's spawn, and
+    so does everything once this process has loaded one (its thread pools do not survive a fork)."""
+    import audiobook.engines as engines
     from audiobook.synth import CAN_FORK, Job, _start_method
 
+    monkeypatch.setattr(engines, "_instances", {})  # as in a fresh process: no engine loaded yet
     espeak, piper = VoiceProfile("e", "espeak"), VoiceProfile("p", "piper", model="x.onnx")
     jobs = [Job("сөйлем", espeak, tmp_path / "e.wav")]
     assert _start_method(jobs).get_start_method() == ("fork" if CAN_FORK else "spawn")
     assert _start_method([*jobs, Job("сөйлем", piper, tmp_path / "p.wav")]).get_start_method() == "spawn"
+    assert _start_method(jobs).get_start_method() == "spawn"  # piper is loaded now
+    monkeypatch.setattr(engines, "_instances", {})  # unloaded again, so only the thread below decides
     # Another thread might hold a lock the child would wait on forever: spawn while one runs.
     release = threading.Event()
     other = threading.Thread(target=release.wait)
