@@ -126,9 +126,9 @@ class LoudnessMeter:
         self.step = rate // 10  # 100 ms sub-blocks; four make a 400 ms gating block (75% overlap)
         self.cell = cell  # if set, also keep the plain (unweighted) energy per `cell` samples
         self._filter = KWeighting(rate, history)
-        # Whole sub-blocks (and cells) per transform, so a long feed carries nothing over between them.
-        unit = int(np.lcm(self.step, cell)) if cell else self.step
-        self.chunk = self._filter.hop // unit * unit or self._filter.hop
+        self.unit = int(np.lcm(self.step, cell)) if cell else self.step  # a whole sub-block and whole cells
+        # Whole units per transform, so a long feed carries nothing over between them.
+        self.chunk = self._filter.hop // self.unit * self.unit or self._filter.hop
         self._rest = np.zeros(0, dtype=np.float32)  # filtered samples short of a whole sub-block
         self._raw_rest = np.zeros(0, dtype=np.float32)
         self._powers: list[np.ndarray] = []
@@ -171,11 +171,11 @@ def _part(n: int, unit: int) -> int:
 def measure(x: np.ndarray, rate: int, cell: int) -> tuple[np.ndarray, np.ndarray]:
     """LoudnessMeter's sub-block powers and cell energies of all of `x`, in parts metered on threads:
     each part starts from the samples before it, and ends on a whole sub-block."""
-    part = _part(len(x), int(np.lcm(rate // 10, cell)))
-    taps = len(_k_weighting_ir(rate))
+    probe = LoudnessMeter(rate, cell)
+    part, history = _part(len(x), probe.unit), probe._filter.taps - 1
 
     def one(lo: int) -> tuple[np.ndarray, np.ndarray]:
-        meter = LoudnessMeter(rate, cell, history=x[max(0, lo - taps + 1) : lo])
+        meter = LoudnessMeter(rate, cell, history=x[max(0, lo - history) : lo])
         meter.feed(x[lo : lo + part])
         return meter.powers(), meter.cell_energies()
 

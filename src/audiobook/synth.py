@@ -90,8 +90,9 @@ def _start_method(todo: list[Job]) -> BaseContext:
     this process has loaded, survives a fork (onnxruntime's and torch's thread pools do not), and no other
     Python thread is running: one could hold a lock (a stream's, the engine's) that the child then waits
     on forever."""
-    needed = [get_engine(name) for name in {job.profile.engine for job in todo}]
-    if CAN_FORK and threading.active_count() == 1 and all(e.fork_safe for e in needed + loaded_engines()):
+    for name in {job.profile.engine for job in todo}:
+        get_engine(name)  # loaded, so the check below covers the engines the work needs too
+    if CAN_FORK and threading.active_count() == 1 and all(e.fork_safe for e in loaded_engines()):
         return get_context("fork")
     return get_context("spawn")
 
