@@ -24,12 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from audiobook.cast import cast_script
-from audiobook.engines import get_engine
-from audiobook.ffmpeg import Output, decode, encode
-from audiobook.normalize import user_lexicon
-from audiobook.package import mp3_args
-from audiobook.render import RenderOptions, load_script, script_lines
+from audiobook.audio.ffmpeg import Output, decode, encode
+from audiobook.package.episode import mp3_args
+from audiobook.pipeline import RenderOptions, load_script, script_lines
+from audiobook.text.normalize import user_lexicon
+from audiobook.voice.cast import cast_script
+from audiobook.voice.engines import get_engine
 
 ORDINALS = ["бірінші", "екінші", "үшінші", "төртінші", "бесінші", "алтыншы", "жетінші", "сегізінші", "тоғызыншы"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook import voices
+from audiobook.voice import profile as voices
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-interview.txt"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.ffmpeg import decode, ffmpeg_exe
+from audiobook.audio.ffmpeg import decode, ffmpeg_exe
 
 
 def decode_audio(path: Path, rate: int = 22050) -> np.ndarray:

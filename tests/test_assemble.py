@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.assemble import Line, Pacing, assemble
-from audiobook.audio import write_wav
-from audiobook.engines import Pcm
-from audiobook.synth import Rendered
+from audiobook.audio.assemble import Line, Pacing, assemble
+from audiobook.audio.pcm import write_wav
+from audiobook.voice.engines import Pcm
+from audiobook.voice.synth import Rendered
 
 RATE = 22050
 

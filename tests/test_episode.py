@@ -13,7 +13,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
-from audiobook.ffmpeg import Output, encode
+from audiobook.audio.ffmpeg import Output, encode
 
 
 def manifest(mp3: Path) -> dict:
@@ -141,7 +141,7 @@ def test_intro_and_outro_music(tmp_path: Path) -> None:
     lufs, peak = ebur128(tmp_path / "o" / "note.mp3")
     assert abs(lufs + 16) <= 1.0 and peak <= -1.0
     # The music sits about 6 LU under the speech in the finished episode.
-    from audiobook.master import integrated_loudness
+    from audiobook.audio.master import integrated_loudness
 
     music = integrated_loudness(x[: int(m["cues"][0]["start"] * 22050) - 2205], 22050)
     speech = integrated_loudness(x[int(m["cues"][0]["start"] * 22050) : int(m["cues"][-1]["end"] * 22050)], 22050)

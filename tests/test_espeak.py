@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from measure import median_pitch, spectral_centroid
 
-from audiobook.engines import get_engine
 from audiobook.errors import AudiobookError
-from audiobook.voices import VoiceProfile, find_profile
+from audiobook.voice.engines import get_engine
+from audiobook.voice.profile import VoiceProfile, find_profile
 
 TEXT = "Кітапхана бүгінде оқырмандарға жаңа қызмет ұсынады. Біз жыл сайын мыңдаған кітап аламыз."
 

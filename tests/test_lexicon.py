@@ -8,8 +8,8 @@ import pytest
 from conftest import run_cli
 
 from audiobook.errors import AudiobookError
-from audiobook.normalize import Lexicon, default_lexicon, load_lexicon, normalize
-from audiobook.normalize.lexicon import default_lexicon_path
+from audiobook.text.normalize import Lexicon, default_lexicon, load_lexicon, normalize
+from audiobook.text.normalize.lexicon import default_lexicon_path
 
 
 def write(tmp_path: Path, text: str) -> Path:

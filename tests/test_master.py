@@ -7,7 +7,7 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly
 
-from audiobook.master import Loudness, integrated_loudness, master, true_peak_db
+from audiobook.audio.master import Loudness, integrated_loudness, master, true_peak_db
 
 RATE = 22050
 
@@ -57,7 +57,7 @@ def test_silence_is_left_alone() -> None:
 
 def test_plan_predicts_what_is_measured() -> None:
     """Render reports the plan's loudness and true peak: they must be what the mastered audio measures."""
-    from audiobook.master import plan_master
+    from audiobook.audio.master import plan_master
 
     x = speechlike(60, seed=3)
     plan = plan_master(x, RATE)
@@ -72,7 +72,7 @@ def test_filters_match_their_references() -> None:
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
     from scipy.signal import firwin
 
-    from audiobook.master import _k_weighting_sos, _phases, moving_mean, moving_min
+    from audiobook.audio.master import _k_weighting_sos, _phases, moving_mean, moving_min
 
     for rate in (16000, 22050, 44100, 48000):
         ref = [IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"), IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")]
@@ -92,7 +92,7 @@ def test_k_weighting_by_fft_equals_the_iir_filter() -> None:
     float32 precision, at any rate and however the signal is cut into pieces."""
     from scipy.signal import sosfilt
 
-    from audiobook.master import KWeighting, _k_weighting_ir, _k_weighting_sos
+    from audiobook.audio.master import KWeighting, _k_weighting_ir, _k_weighting_sos
 
     rng = np.random.default_rng(5)
     for rate in (16000, 22050, 44100, 48000):
@@ -111,7 +111,7 @@ def test_k_weighting_by_fft_equals_the_iir_filter() -> None:
 def test_metering_in_parts_on_threads_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     """plan_master meters parts of the episode on threads: joined, they are one meter's measurements,
     down to the partial sub-block and cell at the end (dropped by both)."""
-    import audiobook.master as m
+    import audiobook.audio.master as m
 
     x = (speechlike(40.03, seed=4) * 32767).astype(np.int16)[: RATE * 40 + 1234]
     one = m.LoudnessMeter(RATE, cell=63)

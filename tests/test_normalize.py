@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from audiobook.normalize import Lexicon, normalize, normalize_lines
+from audiobook.text.normalize import Lexicon, normalize, normalize_lines
 
 NO_LEXICON = Lexicon()
 

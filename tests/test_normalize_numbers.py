@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from num2words import num2words
 
-from audiobook.normalize.numbers import cardinal, decimal, ordinal, roman_value, to_roman
+from audiobook.text.normalize.numbers import cardinal, decimal, ordinal, roman_value, to_roman
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from audiobook.normalize import Lexicon, normalize
-from audiobook.normalize.abbreviations import ACRONYMS, DOTTED, UNITS
-from audiobook.normalize.numbers import cardinal
+from audiobook.text.normalize import Lexicon, normalize
+from audiobook.text.normalize.abbreviations import ACRONYMS, DOTTED, UNITS
+from audiobook.text.normalize.numbers import cardinal
 
 NO_LEXICON = Lexicon()
 DIGIT_OR_LATIN = re.compile(r"[0-9A-Za-z]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.normalize.translit import latin_system, transliterate, transliterate_word
+from audiobook.text.normalize.translit import latin_system, transliterate, transliterate_word
 
 
 @pytest.mark.parametrize(

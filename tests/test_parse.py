@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from audiobook.parse import _shorten, parse_article
-from audiobook.script import Script
-from audiobook.textio import read_text
+from audiobook.text.parse import _shorten, parse_article
+from audiobook.text.script import Script
+from audiobook.text.source import read_text
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 

@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from audiobook.errors import AudiobookError
-from audiobook.parse import parse_article
-from audiobook.script import Script
-from audiobook.scriptfile import dump_json, dump_yaml, format_script, is_script_file, load_script_file
-from audiobook.textio import read_text
+from audiobook.text.parse import parse_article
+from audiobook.text.script import Script
+from audiobook.text.scriptfile import dump_json, dump_yaml, format_script, is_script_file, load_script_file
+from audiobook.text.source import read_text
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audiobook.normalize import split_sentences
+from audiobook.text.normalize import split_sentences
 
 
 @pytest.mark.parametrize(

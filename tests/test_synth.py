@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from measure import median_pitch
 
-from audiobook.audio import read_wav, trim_silence
-from audiobook.engines import Pcm, get_engine
-from audiobook.synth import cache_root, synthesize_all
-from audiobook.voices import VoiceProfile, find_profile
+from audiobook.audio.pcm import read_wav, trim_silence
+from audiobook.voice.engines import Pcm, get_engine
+from audiobook.voice.profile import VoiceProfile, find_profile
+from audiobook.voice.synth import cache_root, synthesize_all
 
 SENTENCES = ["Бірінші сөйлем.", "Екінші сөйлем бұл.", "Үшінші сөйлем де бар."]
 
@@ -73,7 +73,7 @@ def test_parallel_workers_match_serial(tmp_path: Path) -> None:
 def test_cache_follows_xdg_cache_home(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "AUDIOBOOK_CACHE"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
-    code = "from audiobook.synth import cache_root; print(cache_root()[0])"
+    code = "from audiobook.voice.synth import cache_root; print(cache_root()[0])"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert Path(out.stdout.strip()) == tmp_path / "xdg" / "audiobook" / "pieces"
 
@@ -86,7 +86,7 @@ def test_no_cache_uses_a_throwaway_folder() -> None:
 
 
 def test_workers_only_when_the_work_outweighs_starting_them(tmp_path: Path) -> None:
-    from audiobook.synth import ESPEAK_POOL_MIN, Job, auto_jobs, cpu_cores
+    from audiobook.voice.synth import ESPEAK_POOL_MIN, Job, auto_jobs, cpu_cores
 
     espeak, piper = VoiceProfile("e", "espeak"), VoiceProfile("p", "piper", model="x.onnx")
     few = [Job(f"сөйлем {i}", espeak, tmp_path / f"{i}.wav") for i in range(3)]
@@ -99,8 +99,8 @@ def test_workers_only_when_the_work_outweighs_starting_them(tmp_path: Path) -> N
 def test_workers_fork_only_where_it_is_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """espeak-ng workers fork (milliseconds to start, engine already loaded); a neural engine's spawn, and
     so does everything once this process has loaded one (its thread pools do not survive a fork)."""
-    import audiobook.engines as engines
-    from audiobook.synth import CAN_FORK, Job, _start_method
+    import audiobook.voice.engines as engines
+    from audiobook.voice.synth import CAN_FORK, Job, _start_method
 
     monkeypatch.setattr(engines, "_instances", {})  # as in a fresh process: no engine loaded yet
     espeak, piper = VoiceProfile("e", "espeak"), VoiceProfile("p", "piper", model="x.onnx")

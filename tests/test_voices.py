@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ISSAI_SPEAKERS, ROOT
 
-from audiobook.engines import engine_names, get_engine
 from audiobook.errors import AudiobookError
-from audiobook.models import describe_voices, find_models, model_profile, voice_tables
-from audiobook.voices import find_profile, list_profile_files, load_profile
+from audiobook.voice.engines import engine_names, get_engine
+from audiobook.voice.models import describe_voices, find_models, model_profile, voice_tables
+from audiobook.voice.profile import find_profile, list_profile_files, load_profile
 
 
 def install_issai(folder: Path) -> Path:

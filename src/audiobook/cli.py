@@ -73,13 +73,13 @@ def render(
     timings: Annotated[bool, typer.Option("--timings", help="Also print how long each stage took.")] = False,
 ) -> None:
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
-    from audiobook.assemble import Pacing
-    from audiobook.cast import parse_overrides
-    from audiobook.master import Loudness
-    from audiobook.render import RenderOptions
-    from audiobook.render import render as run
-    from audiobook.show import load_show
-    from audiobook.tags import image_mime
+    from audiobook.audio.assemble import Pacing
+    from audiobook.audio.master import Loudness
+    from audiobook.package.id3 import image_mime
+    from audiobook.pipeline import RenderOptions
+    from audiobook.pipeline import render as run
+    from audiobook.publish.show import load_show
+    from audiobook.voice.cast import parse_overrides
 
     formats = {f.lower().lstrip(".") for f in (format or [])}
     if formats - {"m4b", "mp3"}:
@@ -128,7 +128,7 @@ def _with_progress(work: Callable[[Callable[[int, int], None] | None], Any], qui
 
 
 def _neural_hint(used: list[Any]) -> None:
-    from audiobook.cast import piper_hint
+    from audiobook.voice.cast import piper_hint
 
     hint = piper_hint(used)
     if hint:
@@ -143,8 +143,8 @@ def script(
     yaml_: Annotated[bool, typer.Option("--yaml", help="Print an editable YAML script.")] = False,
 ) -> None:
     """Show who says what, chapter by chapter (or export it for editing)."""
-    from audiobook.render import load_script
-    from audiobook.scriptfile import dump_json, dump_yaml, format_script
+    from audiobook.pipeline import load_script
+    from audiobook.text.scriptfile import dump_json, dump_yaml, format_script
 
     if json_ and yaml_:
         raise AudiobookError("--json and --yaml: choose one")
@@ -161,8 +161,8 @@ def normalize(
     lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
 ) -> None:
     """Print exactly what the voices will be given."""
-    from audiobook.normalize import normalize as norm
-    from audiobook.normalize import user_lexicon
+    from audiobook.text.normalize import normalize as norm
+    from audiobook.text.normalize import user_lexicon
 
     lex = user_lexicon(lexicon)
     if text is not None:
@@ -177,7 +177,7 @@ def normalize(
 @friendly
 def voices() -> None:
     """List the engines, the voice profiles, and the models found."""
-    from audiobook.models import describe_voices
+    from audiobook.voice.models import describe_voices
 
     typer.echo(describe_voices(), nl=False)
 

@@ -29,7 +29,7 @@ from mutagen.mp3 import MP3
 
 from audiobook import __version__
 from audiobook.errors import AudiobookError
-from audiobook.show import read_podcast_toml
+from audiobook.publish.show import read_podcast_toml
 
 FEED_NAME = "feed.xml"
 SHOW_FILE = "podcast.toml"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from audiobook.normalize.numbers import CARDINAL_WORDS
+from audiobook.text.normalize.numbers import CARDINAL_WORDS
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f\u200a\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")

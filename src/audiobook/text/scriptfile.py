@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from audiobook.errors import AudiobookError
-from audiobook.script import ROLES, Chapter, Role, Script, Segment, Speaker
-from audiobook.textio import read_text
+from audiobook.text.script import ROLES, Chapter, Role, Script, Segment, Speaker
+from audiobook.text.source import read_text
 
 SCRIPT_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -215,7 +215,7 @@ def _voice(f: _File, ref: Any, sid: str, where: tuple[str | int, ...]) -> str | 
         return None
     if not isinstance(ref, str):
         raise f.error(where, f"voice of speaker '{sid}' must be a profile name or path, got {ref!r}")
-    from audiobook.voices import find_profile  # late: keeps parsing usable without the audio stack
+    from audiobook.voice.profile import find_profile  # late: keeps parsing usable without the audio stack
 
     resolved = ref
     if (ref.endswith(".toml") or "/" in ref) and not Path(ref).expanduser().is_absolute():

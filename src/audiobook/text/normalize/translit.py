@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from audiobook.normalize.morph import KAZ_LOWER, is_suffix
+from audiobook.text.normalize.morph import KAZ_LOWER, is_suffix
 
 LATIN_LETTERS = "A-Za-zÀ-ÖØ-öø-ɏəƏ\u1e00-\u1eff"
 # A Latin word, optionally with a Kazakh ending after a hyphen ("SOCAR-дың").

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from audiobook.errors import AudiobookError
-from audiobook.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, looks_possessive, with_conjunction
+from audiobook.text.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, looks_possessive, with_conjunction
 
 DEFAULT_LEXICON_NAME = "lexicon.txt"
 
@@ -141,7 +141,7 @@ def load_lexicon(path: Path) -> Lexicon:
 
 
 def default_lexicon_path() -> Path:
-    from audiobook.voices import PROJECT_VOICES  # the project's voices/ folder
+    from audiobook.voice.profile import PROJECT_VOICES  # the project's voices/ folder
 
     return PROJECT_VOICES / DEFAULT_LEXICON_NAME
 

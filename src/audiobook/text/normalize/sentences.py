@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from audiobook.normalize.abbreviations import NO_SPLIT_AFTER
+from audiobook.text.normalize.abbreviations import NO_SPLIT_AFTER
 
 # Sentence punctuation, then space and a possible start (its case is checked in code: str.islower knows
 # every alphabet, a regex class does not).

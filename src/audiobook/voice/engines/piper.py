@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from audiobook.engines import Pcm, engine_threads
 from audiobook.errors import AudiobookError
-from audiobook.voices import VoiceProfile
+from audiobook.voice.engines import Pcm, engine_threads
+from audiobook.voice.profile import VoiceProfile
 
 if TYPE_CHECKING:
     from piper import PiperVoice

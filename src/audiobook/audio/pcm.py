@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.engines import Pcm
+from audiobook.voice.engines import Pcm
 
 
 def read_wav(path: Path) -> Pcm:

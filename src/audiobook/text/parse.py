@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from audiobook.script import Chapter, Role, Script, Segment, Speaker
+from audiobook.text.script import Chapter, Role, Script, Segment, Speaker
 
 NARRATOR_NAME = "Диктор"
 INTERVIEWER_NAME = "Тілші"

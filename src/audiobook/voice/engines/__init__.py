@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from audiobook.errors import AudiobookError
-from audiobook.voices import VoiceProfile
+from audiobook.voice.profile import VoiceProfile
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ class Engine(Protocol):
 
 # name -> (module, class, pip extra that provides it)
 _REGISTRY: dict[str, tuple[str, str, str | None]] = {
-    "espeak": ("audiobook.engines.espeak", "EspeakEngine", None),
-    "piper": ("audiobook.engines.piper", "PiperEngine", None),
-    "coqui": ("audiobook.engines.coqui", "CoquiEngine", "coqui"),
+    "espeak": ("audiobook.voice.engines.espeak", "EspeakEngine", None),
+    "piper": ("audiobook.voice.engines.piper", "PiperEngine", None),
+    "coqui": ("audiobook.voice.engines.coqui", "CoquiEngine", "coqui"),
 }
 _instances: dict[str, Engine] = {}
 _threads: int | None = None

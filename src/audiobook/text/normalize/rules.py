@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
-from audiobook.normalize.abbreviations import MONTHS
-from audiobook.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
-from audiobook.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
+from audiobook.text.normalize.abbreviations import MONTHS
+from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
+from audiobook.text.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
 
 CURRENCIES = {"$": "доллар", "€": "еуро", "₸": "теңге", "₽": "рубль", "£": "фунт", "¥": "юань"}
 _COUNT_AFTER_YEAR = {"бұрын", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}

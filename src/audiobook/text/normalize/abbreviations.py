@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from audiobook.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, with_conjunction
+from audiobook.text.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, with_conjunction
 
 MONTHS = (
     "қаңтар",

@@ -21,11 +21,11 @@ from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from audiobook.audio import resample, trim_silence, wav_frames, write_wav
-from audiobook.engines import get_engine, loaded_engines, set_engine_threads
+from audiobook.audio.pcm import resample, trim_silence, wav_frames, write_wav
 from audiobook.errors import AudiobookError
 from audiobook.parallel import cpu_cores
-from audiobook.voices import VoiceProfile
+from audiobook.voice.engines import get_engine, loaded_engines, set_engine_threads
+from audiobook.voice.profile import VoiceProfile
 
 CACHE_FORMAT = "1"  # bump when the stored form of a piece changes
 

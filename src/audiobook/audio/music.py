@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.audio import to_int16
-from audiobook.engines import Pcm
+from audiobook.audio.master import MasterPlan
+from audiobook.audio.pcm import to_int16
 from audiobook.errors import AudiobookError
-from audiobook.master import MasterPlan
+from audiobook.voice.engines import Pcm
 
 MUSIC_BELOW_SPEECH_LU = 6.0  # music sits this far under the speech so the voice stays in front
 REFERENCE_LUFS = -23.0  # music is loaded at this level, then set against the speech as assembled
@@ -18,8 +18,8 @@ FADE_MS = 1500
 
 
 def load_music(path: Path, rate: int, fade_in: bool = False, fade_out: bool = False) -> Pcm:
-    from audiobook.ffmpeg import decode, ffmpeg_exe
-    from audiobook.master import integrated_loudness
+    from audiobook.audio.ffmpeg import decode, ffmpeg_exe
+    from audiobook.audio.master import integrated_loudness
 
     if not path.is_file():
         raise AudiobookError(f"{path}: music file not found; check --intro/--outro")
@@ -50,7 +50,7 @@ def level_under_speech(samples: np.ndarray, rate: int, intro: int, outro: int, p
     the episode, they sit MUSIC_BELOW_SPEECH_LU under the speech between them. The limiter trims the
     speech's peaks and not the music's, so the distance is measured on the planned output. Returns the
     correction (dB) made; the caller plans again after a correction."""
-    from audiobook.master import LoudnessMeter
+    from audiobook.audio.master import LoudnessMeter
 
     speech, music = LoudnessMeter(rate), LoudnessMeter(rate)
     start, end, pos = intro, len(samples) - outro, 0

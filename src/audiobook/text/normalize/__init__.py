@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from audiobook.normalize import abbreviations, punct, rules, translit
-from audiobook.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, user_lexicon
-from audiobook.normalize.sentences import split_sentences
+from audiobook.text.normalize import abbreviations, punct, rules, translit
+from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, user_lexicon
+from audiobook.text.normalize.sentences import split_sentences
 
 __all__ = [
     "Lexicon",

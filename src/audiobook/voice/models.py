@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
-from audiobook.engines import engine_names
 from audiobook.errors import AudiobookError
-from audiobook.voices import VoiceProfile, list_profile_files, load_profile, voice_dirs
+from audiobook.voice.engines import engine_names
+from audiobook.voice.profile import VoiceProfile, list_profile_files, load_profile, voice_dirs
 
 _QUALITY = {"high": 0, "medium": 1, "low": 2, "x_low": 3}
 
@@ -226,7 +226,7 @@ def describe_voices() -> str:
 
 def voice_tables() -> list[VoiceTable]:
     """Engines, voice profiles, models found and the default cast, for `audiobook voices`."""
-    from audiobook.cast import default_cast
+    from audiobook.voice.cast import default_cast
 
     engines = VoiceTable("Engines", ["engine", "installed", "details"], [])
     for name in engine_names():

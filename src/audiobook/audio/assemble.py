@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audiobook.audio import read_wav, seconds_to_samples
-from audiobook.engines import Pcm
-from audiobook.synth import Rendered
+from audiobook.audio.pcm import read_wav, seconds_to_samples
+from audiobook.voice.engines import Pcm
+from audiobook.voice.synth import Rendered
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from audiobook.normalize.numbers import harmony_is_back
+from audiobook.text.normalize.numbers import harmony_is_back
 
 # "мен/бен/пен" written as a separate word after an acronym, chosen for the sound of its letters.
 CONJUNCTION = r"(?:\s+(?P<conj>мен|бен|пен)(?![\w-]))?"

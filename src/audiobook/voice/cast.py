@@ -5,11 +5,11 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 
-from audiobook.engines import engine_names
 from audiobook.errors import AudiobookError
-from audiobook.models import FoundModel, kazakh_piper_models
-from audiobook.script import ROLES, Script
-from audiobook.voices import VoiceProfile, find_profile, voice_dirs
+from audiobook.text.script import ROLES, Script
+from audiobook.voice.engines import engine_names
+from audiobook.voice.models import FoundModel, kazakh_piper_models
+from audiobook.voice.profile import VoiceProfile, find_profile, voice_dirs
 
 # Used when no Kazakh Piper voice is found: three espeak-ng Kazakh voices that sound clearly apart.
 BUILTIN_CAST: dict[str, str] = {
@@ -152,10 +152,10 @@ def check_profile(profile: VoiceProfile) -> None:
         names = ", ".join(engine_names())
         raise AudiobookError(f"{where}: unknown engine '{profile.engine}'; use one of: {names}")
     if profile.engine == "piper":
-        from audiobook.engines.piper import model_paths as piper_paths
+        from audiobook.voice.engines.piper import model_paths as piper_paths
 
         piper_paths(profile)
     elif profile.engine == "coqui":
-        from audiobook.engines.coqui import model_paths as coqui_paths
+        from audiobook.voice.engines.coqui import model_paths as coqui_paths
 
         coqui_paths(profile)

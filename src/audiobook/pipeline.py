@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audiobook.assemble import Episode, Line, Pacing, assemble
-from audiobook.cast import cast_script
+from audiobook.audio.assemble import Episode, Line, Pacing, assemble
+from audiobook.audio.master import Loudness, plan_master
+from audiobook.audio.music import level_under_speech
 from audiobook.errors import AudiobookError
-from audiobook.master import Loudness, plan_master
-from audiobook.music import level_under_speech
-from audiobook.script import Script
-from audiobook.synth import SynthStats, cache_root, synthesize_all
-from audiobook.voices import VoiceProfile
+from audiobook.text.script import Script
+from audiobook.voice.cast import cast_script
+from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.synth import SynthStats, cache_root, synthesize_all
 
 ASSEMBLY_RATE = 22050  # the engines' native rate; the encoder resamples to the output rate
 
@@ -55,19 +55,19 @@ class RenderResult:
 
 
 def load_script(path: Path) -> Script:
-    from audiobook.scriptfile import is_script_file, load_script_file
+    from audiobook.text.scriptfile import is_script_file, load_script_file
 
     if is_script_file(path):
         return load_script_file(path)
-    from audiobook.parse import parse_article
-    from audiobook.textio import read_text
+    from audiobook.text.parse import parse_article
+    from audiobook.text.source import read_text
 
     return parse_article(read_text(path), source=str(path))
 
 
 def script_lines(script: Script, lexicon: Any) -> tuple[list[Line], list[str]]:
     """Every sentence of every segment, normalized; a sentence with nothing to speak is reported."""
-    from audiobook.normalize import normalize, split_sentences
+    from audiobook.text.normalize import normalize, split_sentences
 
     lines: list[Line] = []
     warnings: list[str] = []
@@ -86,8 +86,8 @@ def render(
     opts: RenderOptions,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RenderResult:
-    from audiobook.normalize import user_lexicon
-    from audiobook.package import build_manifest, write_episode
+    from audiobook.package.episode import build_manifest, write_episode
+    from audiobook.text.normalize import user_lexicon
 
     t: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -134,7 +134,7 @@ def render(
 
 
 def _music(opts: RenderOptions) -> tuple[Any, Any]:
-    from audiobook.music import load_music
+    from audiobook.audio.music import load_music
 
     intro = load_music(opts.intro, ASSEMBLY_RATE, fade_out=True) if opts.intro else None
     outro = load_music(opts.outro, ASSEMBLY_RATE, fade_in=True) if opts.outro else None

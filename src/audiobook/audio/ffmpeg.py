@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.audio import to_int16
+from audiobook.audio.pcm import to_int16
 from audiobook.errors import AudiobookError
 
 

@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from audiobook.assemble import Episode
-from audiobook.ffmpeg import Output, encode
+from audiobook.audio.assemble import Episode
+from audiobook.audio.ffmpeg import Output, encode
+from audiobook.package.id3 import write_m4b_cover, write_tags
+from audiobook.package.sidecars import SIDECAR_KEYS, WRITERS
 from audiobook.publish.readalong import render_readalong
-from audiobook.script import Script
-from audiobook.sidecars import SIDECAR_KEYS, WRITERS
 from audiobook.staging import Staging
-from audiobook.tags import write_m4b_cover, write_tags
-from audiobook.voices import VoiceProfile
+from audiobook.text.script import Script
+from audiobook.voice.profile import VoiceProfile
 
 if TYPE_CHECKING:
-    from audiobook.render import RenderOptions
+    from audiobook.pipeline import RenderOptions
 
 
 def build_manifest(

@@ -23,7 +23,7 @@ from mutagen.id3 import (
 )
 
 from audiobook.errors import AudiobookError
-from audiobook.sidecars import speaker_names
+from audiobook.package.sidecars import speaker_names
 
 
 def write_tags(path: Path, m: dict[str, Any], cover: Path | None = None) -> None:

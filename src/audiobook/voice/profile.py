@@ -12,7 +12,7 @@ from typing import Any
 
 from audiobook.errors import AudiobookError
 
-PROJECT_VOICES = Path(__file__).resolve().parents[2] / "voices"
+PROJECT_VOICES = Path(__file__).resolve().parents[3] / "voices"
 
 
 @dataclass(frozen=True)
@@ -108,14 +108,14 @@ def _check_types(p: VoiceProfile, path: Path) -> None:
 
 def find_profile(ref: str) -> VoiceProfile:
     """A profile by name (looked up in voice_dirs()), by path to a .toml file, or a model found on disk
-    as NAME or NAME:SPEAKER (see audiobook.models)."""
+    as NAME or NAME:SPEAKER (see audiobook.voice.models)."""
     if ref.endswith(".toml") or os.sep in ref or "/" in ref:
         return load_profile(Path(ref).expanduser())
     for d in voice_dirs():
         candidate = d / f"{ref}.toml"
         if candidate.is_file():
             return load_profile(candidate)
-    from audiobook.models import model_profile  # late: models imports this module
+    from audiobook.voice.models import model_profile  # late: models imports this module
 
     if (found := model_profile(ref)) is not None:  # a model found on disk, e.g. "kk_KZ-issai-high:4"
         return found

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.engines import Pcm
 from audiobook.errors import AudiobookError
-from audiobook.voices import VoiceProfile
+from audiobook.voice.engines import Pcm
+from audiobook.voice.profile import VoiceProfile
 
 # From espeak-ng's speak_lib.h.
 _AUDIO_OUTPUT_SYNCHRONOUS = 2

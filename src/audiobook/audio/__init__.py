@@ -1,0 +1,1 @@
+"""Audio stage: PCM helpers, assembly, mastering, music and the ffmpeg edge."""
