@@ -12,6 +12,7 @@ import numpy as np
 from audiobook.audio.assemble import Episode
 from audiobook.audio.ffmpeg import Output, encode
 from audiobook.package.id3 import write_m4b_cover, write_tags
+from audiobook.package.manifest import ChapterEntry, CueEntry, Manifest, SegmentEntry, Show, Sidecars, SpeakerEntry
 from audiobook.package.sidecars import SIDECAR_KEYS, WRITERS
 from audiobook.publish.readalong import render_readalong
 from audiobook.staging import Staging
@@ -24,46 +25,39 @@ if TYPE_CHECKING:
 
 def build_manifest(
     script: Script, ep: Episode, cast: dict[str, VoiceProfile], stem: str, opts: RenderOptions
-) -> dict[str, Any]:
+) -> Manifest:
     r3 = lambda v: round(v, 3)  # noqa: E731 - milliseconds are the precision of every consumer
-    sidecars = {key: stem + suffix for suffix, key in SIDECAR_KEYS.items()}
-    sidecars["html"] = stem + ".html"
-    return {
-        "format": "audiobook-manifest",
-        "version": 1,
-        "title": script.title,
-        "date": script.date.isoformat() if script.date else None,
-        "lead": script.lead,
-        "language": "kk",
-        "audio": stem + ".mp3",
-        "duration": r3(ep.duration),
-        "sample_rate": opts.output_rate,
-        "show": _show(opts),
-        "speakers": [
-            {"id": s.id, "name": s.name, "role": s.role, "voice": cast[s.id].name} for s in script.speakers
-        ],
-        "chapters": [{"title": c.title, "start": r3(c.start), "end": r3(c.end)} for c in ep.chapters],
-        "segments": [
-            {"index": i, "start": r3(ep.segments[i].start) if i in ep.segments else None,
-             "end": r3(ep.segments[i].end) if i in ep.segments else None, "speaker": seg.speaker,
-             "role": seg.role, "voice": cast[seg.speaker].name, "chapter": seg.chapter, "text": seg.text}
+    names = {key: stem + suffix for suffix, key in SIDECAR_KEYS.items()}
+    return Manifest(
+        title=script.title,
+        date=script.date.isoformat() if script.date else None,
+        lead=script.lead,
+        language="kk",
+        audio=stem + ".mp3",
+        duration=r3(ep.duration),
+        sample_rate=opts.output_rate,
+        show=_show(opts),
+        speakers=[SpeakerEntry(s.id, s.name, s.role, cast[s.id].name) for s in script.speakers],
+        chapters=[ChapterEntry(c.title, r3(c.start), r3(c.end)) for c in ep.chapters],
+        segments=[
+            SegmentEntry(i, r3(ep.segments[i].start) if i in ep.segments else None,
+                         r3(ep.segments[i].end) if i in ep.segments else None, seg.speaker, seg.role,
+                         cast[seg.speaker].name, seg.chapter, seg.text)
             for i, seg in enumerate(script.segments)
         ],
-        "cues": [
-            {"start": r3(c.start), "end": r3(c.end), "speaker": c.speaker,
-             "name": script.speaker(c.speaker).name, "segment": c.segment, "chapter": c.chapter,
-             "text": c.text}
+        cues=[
+            CueEntry(r3(c.start), r3(c.end), c.speaker, script.speaker(c.speaker).name, c.segment, c.chapter, c.text)
             for c in ep.cues
         ],
-        "sidecars": sidecars,
-    }
+        sidecars=Sidecars(**names, html=stem + ".html"),
+    )
 
 
-def _show(opts: RenderOptions) -> dict[str, Any] | None:
+def _show(opts: RenderOptions) -> Show | None:
     show = {k: v for k, v in opts.show.items() if v is not None}
     if opts.cover is not None:
         show["image"] = opts.cover.name  # copied beside the episode, so a feed of the folder can serve it
-    return show or None
+    return Show.from_json(show) if show else None
 
 
 def mp3_args(opts: RenderOptions) -> list[str]:
@@ -99,9 +93,12 @@ def ffmetadata(m: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_episode(blocks: Iterable[np.ndarray], rate: int, m: dict[str, Any], opts: RenderOptions) -> list[Path]:
+def write_episode(
+    blocks: Iterable[np.ndarray], rate: int, manifest: Manifest, opts: RenderOptions
+) -> list[Path]:
     """Encode the mastered `blocks` and write every file under a temporary name, then rename them all;
     returns the final paths, the MP3 first."""
+    m = manifest.to_json()  # the writers below still read the JSON form
     stem = Path(m["audio"]).stem
     with Staging(opts.outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp:
         mp3 = stage.path(m["audio"])
