@@ -7,7 +7,7 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly
 
-from audiobook.audio.master import Loudness, integrated_loudness, master, true_peak_db
+from audiobook.audio.master import Loudness, integrated_loudness, plan_master, true_peak_db
 
 RATE = 22050
 
@@ -23,6 +23,14 @@ def speechlike(seconds: float, seed: int = 0) -> np.ndarray:
         x[m] = sum(np.sin(2 * np.pi * f0 * k * t[m]) / k for k in range(1, 12)) * 0.2
     x[rng.integers(0, len(x), 40)] = 0.99  # isolated peaks
     return x.astype(np.float32)
+
+
+def master(x: np.ndarray, rate: int, spec: Loudness | None = None) -> tuple[float, float]:
+    """Master a float signal in place as render does (plan, then the planned blocks); returns the
+    (loudness LUFS, true peak dBTP) measured after."""
+    plan = plan_master(x, rate, spec or Loudness())
+    x[:] = np.concatenate(list(plan.blocks(x))) if len(x) else x
+    return integrated_loudness(x, rate), true_peak_db(x)
 
 
 def test_loudness_matches_pyloudnorm() -> None:
@@ -57,8 +65,6 @@ def test_silence_is_left_alone() -> None:
 
 def test_plan_predicts_what_is_measured() -> None:
     """Render reports the plan's loudness and true peak: they must be what the mastered audio measures."""
-    from audiobook.audio.master import plan_master
-
     x = speechlike(60, seed=3)
     plan = plan_master(x, RATE)
     y = np.concatenate(list(plan.blocks(x)))
@@ -72,7 +78,9 @@ def test_filters_match_their_references() -> None:
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
     from scipy.signal import firwin
 
-    from audiobook.audio.master import _k_weighting_sos, _phases, moving_mean, moving_min
+    from audiobook.audio.master.meter import _k_weighting_sos
+    from audiobook.audio.master.plan import moving_mean, moving_min
+    from audiobook.audio.master.truepeak import _phases
 
     for rate in (16000, 22050, 44100, 48000):
         ref = [IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"), IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")]
@@ -92,7 +100,7 @@ def test_k_weighting_by_fft_equals_the_iir_filter() -> None:
     float32 precision, at any rate and however the signal is cut into pieces."""
     from scipy.signal import sosfilt
 
-    from audiobook.audio.master import KWeighting, _k_weighting_ir, _k_weighting_sos
+    from audiobook.audio.master.meter import KWeighting, _k_weighting_ir, _k_weighting_sos
 
     rng = np.random.default_rng(5)
     for rate in (16000, 22050, 44100, 48000):
@@ -112,11 +120,12 @@ def test_metering_in_parts_on_threads_equals_one_pass(monkeypatch: pytest.Monkey
     """plan_master meters parts of the episode on threads: joined, they are one meter's measurements,
     down to the partial sub-block and cell at the end (dropped by both)."""
     import audiobook.audio.master as m
+    from audiobook.audio.master import chunks
 
     x = (speechlike(40.03, seed=4) * 32767).astype(np.int16)[: RATE * 40 + 1234]
     one = m.LoudnessMeter(RATE, cell=63)
     one.feed(x)
-    monkeypatch.setattr(m, "cpu_cores", lambda: 3)
+    monkeypatch.setattr(chunks, "cpu_cores", lambda: 3)
     powers, cells = m.measure(x, RATE, 63)
     assert len(powers) == len(one.powers()) and len(cells) == len(one.cell_energies())
     assert np.allclose(powers, one.powers(), rtol=1e-5, atol=1e-12)
