@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -14,6 +15,32 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-interview.txt"
 DATA = ROOT / "tests" / "data"
 ISSAI_SPEAKERS = {"M2": 0, "Iseke": 1, "F3": 2, "Raya": 3, "F1": 4, "F2": 5}  # kk_KZ-issai-high's speaker ids
+
+
+def install_piper_voice(
+    folder: Path, name: str, speakers: dict[str, int] | None = None, language: str = "kk_KZ",
+    sample_rate: int | None = None,
+) -> Path:
+    """A stand-in Piper voice named like a real one, as `piper.download_voices` leaves it: the tiny
+    tests/data/multispeaker-test.onnx (speaker i: a sine of 220 Hz * (1 + i)) with a config of that name,
+    language and speakers. `sample_rate`: what the config claims (default: the model's own 16 kHz)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    model = folder / f"{name}.onnx"
+    shutil.copy(DATA / "multispeaker-test.onnx", model)
+    config = json.loads((DATA / "multispeaker-test.onnx.json").read_text())
+    speakers = speakers or {}
+    config.update(
+        num_speakers=max(len(speakers), 1),
+        speaker_id_map=speakers,
+        language={"code": language, "family": language[:2], "region": language[3:]},
+        dataset=name,
+    )
+    if sample_rate:
+        config["audio"] = {**config["audio"], "sample_rate": sample_rate}
+    if language.startswith("kk"):
+        config["espeak"] = {"voice": "kk"}  # as the real Kazakh voices phonemize
+    Path(f"{model}.json").write_text(json.dumps(config, ensure_ascii=False))
+    return model
 
 
 @pytest.fixture(autouse=True, scope="session")

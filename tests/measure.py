@@ -1,4 +1,5 @@
-"""Signal measurements for tests: decode with the bundled ffmpeg, pitch, spectral centroid, loudness."""
+"""Signal measurements for tests: decode with the bundled ffmpeg, pitch, dominant frequency, spectral centroid,
+loudness."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def median_pitch(x: np.ndarray, rate: int) -> float:
         if ac[lag] / ac[0] > 0.5:  # clearly periodic: a voiced frame
             f0s.append(rate / lag)
     return float(np.median(f0s)) if f0s else 0.0
+
+
+def dominant_hz(x: np.ndarray, rate: int) -> float:
+    """The frequency (Hz) of the strongest bin of `x`'s Hann-windowed spectrum: which tone is playing."""
+    spec = np.abs(np.fft.rfft(x.astype(np.float64) * np.hanning(len(x))))
+    return float(np.fft.rfftfreq(len(x), 1 / rate)[np.argmax(spec)])
 
 
 def spectral_centroid(x: np.ndarray, rate: int) -> float:

@@ -6,13 +6,13 @@ are sines of 220 Hz * (1 + id), so which speaker a role got is measured from the
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import DATA, ISSAI_SPEAKERS, ROOT, run_cli
-from measure import median_pitch, spectral_centroid
+from conftest import install_piper_voice as install_voice
+from measure import dominant_hz, median_pitch, spectral_centroid
 
 from audiobook.audio.ffmpeg import decode
 from audiobook.errors import AudiobookError
@@ -28,25 +28,6 @@ from audiobook.voice.cast import (
 from audiobook.voice.engines import get_engine
 
 
-def install_voice(
-    folder: Path, name: str, speakers: dict[str, int] | None = None, language: str = "kk_KZ"
-) -> Path:
-    """A stand-in Piper voice named like a real one, as `piper.download_voices` leaves it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    model = folder / f"{name}.onnx"
-    shutil.copy(DATA / "multispeaker-test.onnx", model)
-    config = json.loads((DATA / "multispeaker-test.onnx.json").read_text())
-    speakers = speakers or {}
-    config.update(
-        num_speakers=max(len(speakers), 1),
-        speaker_id_map=speakers,
-        language={"code": language, "family": language[:2], "region": language[3:]},
-        dataset=name,
-    )
-    Path(f"{model}.json").write_text(json.dumps(config, ensure_ascii=False))
-    return model
-
-
 def interview() -> Script:
     speakers = [
         Speaker("narrator", "Narrator", "narrator"),
@@ -59,11 +40,6 @@ def interview() -> Script:
         Segment("aigul", "interviewee", "Жақсы, рақмет.", 0),
     ]
     return Script("Сұхбат", None, "", speakers, segments, [Chapter("Кіріспе", 0)])
-
-
-def dominant_hz(samples: np.ndarray, rate: int) -> float:
-    spec = np.abs(np.fft.rfft(samples.astype(np.float64) * np.hanning(len(samples))))
-    return float(np.fft.rfftfreq(len(samples), 1 / rate)[np.argmax(spec)])
 
 
 # --- no Kazakh Piper voice --------------------------------------------------------------------------

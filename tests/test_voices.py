@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ISSAI_SPEAKERS, ROOT
+from conftest import ISSAI_SPEAKERS, ROOT, install_piper_voice
 
 from audiobook.errors import AudiobookError
 from audiobook.voice.engines import engine_names, get_engine
@@ -18,19 +17,7 @@ from audiobook.voice.profile import find_profile, list_profile_files, load_profi
 
 
 def install_issai(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    model = folder / "kk_KZ-issai-high.onnx"
-    shutil.copy(DATA / "multispeaker-test.onnx", model)
-    config = json.loads((DATA / "multispeaker-test.onnx.json").read_text())
-    config.update(
-        num_speakers=6,
-        speaker_id_map=ISSAI_SPEAKERS,
-        audio={"sample_rate": 22050},
-        language={"code": "kk_KZ"},
-        espeak={"voice": "kk"},
-    )
-    Path(f"{model}.json").write_text(json.dumps(config))
-    return model
+    return install_piper_voice(folder, "kk_KZ-issai-high", ISSAI_SPEAKERS, sample_rate=22050)
 
 
 def install_mms(folder: Path) -> Path:
