@@ -92,8 +92,7 @@ def make_long(article: Path, dest: Path, times: int = 10) -> Path:
     out = list(head)
     for k in range(times):
         mark = f" ({ORDINALS[k - 1]} нұсқа)" if k else ""
-        out += [re.sub(r"([.?!])(\s|$)", lambda m, mark=mark: mark + m.group(1) + m.group(2), ln) if k else ln
-                for ln in body]
+        out += [re.sub(r"([.?!])(\s|$)", rf"{mark}\1\2", ln) if k else ln for ln in body]
     dest.write_text("\n".join(out) + "\n", encoding="utf-8")
     return dest
 

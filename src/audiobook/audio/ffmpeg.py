@@ -20,7 +20,7 @@ def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
     try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError as e:
         raise AudiobookError(f"ffmpeg not found ({e}); reinstall imageio-ffmpeg") from None
 

@@ -60,7 +60,8 @@ def moving_min(x: np.ndarray, size: int) -> np.ndarray:
     while width * 2 <= size:
         m = np.minimum(m[:-width], m[width:])  # m[i]: the minimum over [i, i + 2 * width)
         width *= 2
-    return np.minimum(m[: len(x)], m[size - width : size - width + len(x)])
+    out: np.ndarray = np.minimum(m[: len(x)], m[size - width : size - width + len(x)])
+    return out
 
 
 def moving_mean(x: np.ndarray, size: int) -> np.ndarray:
@@ -78,7 +79,8 @@ def _limiter(need: np.ndarray, radius: int) -> np.ndarray:
     """Gain curve on the grid: a moving minimum one cell wider than the moving average that smooths it, so
     every cell's smoothed gain, and any interpolation between neighbours, stays at or below its need."""
     g = moving_mean(moving_min(need, 2 * radius + 3), 2 * radius + 1)
-    return np.minimum(g, need, out=g)  # the average can round a hair above the minimum
+    np.minimum(g, need, out=g)  # the average can round a hair above the minimum
+    return g
 
 
 def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> MasterPlan:

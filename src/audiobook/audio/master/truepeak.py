@@ -17,7 +17,7 @@ def _phases() -> np.ndarray:
     """4x interpolation filter, 48 taps split into 4 phases of 12 (the shape BS.1770-4 Annex 2 uses): a
     Kaiser-windowed sinc (beta 7) cut at a quarter band, as scipy's firwin makes it (a test compares)."""
     n = np.arange(48) - 23.5
-    h = np.sinc(0.25 * n) * np.kaiser(48, 7.0)
+    h: np.ndarray = np.sinc(0.25 * n) * np.kaiser(48, 7.0)
     h *= 4 / h.sum()  # unity gain at DC for each of the 4 phases
     return h.reshape(12, 4).T[:, ::-1].astype(np.float32)
 
@@ -52,10 +52,13 @@ def cell_peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
         up = np.maximum(np.maximum(up[:, 0], up[:, 1]), np.maximum(up[:, 2], up[:, 3]))  # 4x faster than max(axis=1)
         np.maximum.at(out, (idx + a) // cell, up)
 
+    def scan_part(start: int) -> None:
+        for lo in range(start, min(len(x), start + part), chunk):
+            scan(lo)
+
     # A part per core, each a run of chunks: per-chunk tasks spent their time waiting for the GIL.
     part = part_length(len(x), chunk)
-    thread_map(lambda start: [scan(lo) for lo in range(start, min(len(x), start + part), chunk)],
-               range(0, len(x), part))
+    thread_map(scan_part, range(0, len(x), part))
     return out
 
 
