@@ -43,6 +43,13 @@ def install_piper_voice(
     return model
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow by what they need: rendering the sample episode (a session fixture, about 7 s) and a browser."""
+    for item in items:
+        if "sample_episode" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     # Tests must not read or fill the user's cache.

@@ -222,6 +222,7 @@ def test_profiles_are_checked_before_synthesis(world: Path) -> None:
     assert "gone.toml" in str(e.value)
 
 
+@pytest.mark.slow
 def test_round_table_guests_get_voices_of_their_own(world: Path, tmp_path: Path) -> None:
     """Three named interviewees: three different voices, told apart by pitch or timbre in the episode."""
     article = DATA / "articles" / "round_table.txt"

@@ -46,6 +46,7 @@ def voiced_fraction(pcm: Pcm) -> float:
 # --- a real voice ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_real_voice_speaks_kazakh_text() -> None:
     pcm = get_engine("piper").synthesize(KAZAKH, joe_profile())
     assert pcm.samples.dtype == np.int16 and pcm.samples.ndim == 1
@@ -56,6 +57,7 @@ def test_real_voice_speaks_kazakh_text() -> None:
     assert 0.3 < voiced_fraction(pcm) < 0.98
 
 
+@pytest.mark.slow
 def test_length_scale_stretches_real_speech() -> None:
     engine = get_engine("piper")
     # noise_w_scale 0: durations without random variation, so the ratio is the length scale's alone.
@@ -64,6 +66,7 @@ def test_length_scale_stretches_real_speech() -> None:
     assert 1.6 < slow.duration / fast.duration < 2.4
 
 
+@pytest.mark.slow
 def test_sentences_are_joined_with_a_pause() -> None:
     engine = get_engine("piper")
     one = engine.synthesize("Сәлем.", joe_profile(noise_w_scale=0.0))
@@ -71,6 +74,7 @@ def test_sentences_are_joined_with_a_pause() -> None:
     assert two.duration > 2 * one.duration + 0.15
 
 
+@pytest.mark.slow
 def test_model_loads_once_per_process() -> None:
     engine = get_engine("piper")
     assert get_engine("piper") is engine
@@ -85,6 +89,7 @@ def test_version_names_piper() -> None:
     assert f"piper-tts {version('piper-tts')}" in get_engine("piper").version()
 
 
+@pytest.mark.slow
 def test_profile_file_with_relative_model_renders(tmp_path: Path) -> None:
     # The acceptance case: guest.toml with engine = "piper" and a model path, relative to the profile.
     (tmp_path / "models").mkdir()
@@ -195,6 +200,7 @@ def test_config_that_is_not_a_piper_config(tmp_path: Path, content: str) -> None
     assert _one_line(e).startswith(f"{model}.json: not a Piper voice config")
 
 
+@pytest.mark.slow
 def test_multi_speaker_config_on_a_single_speaker_model(tmp_path: Path) -> None:
     model = tmp_path / "voice.onnx"
     model.symlink_to(joe.model_path())
@@ -229,6 +235,7 @@ def test_resample_keeps_duration_and_pitch(src: int, dst: int) -> None:
     assert np.abs(pcm.samples).max() == pytest.approx(0.5 * 32767, rel=0.02)
 
 
+@pytest.mark.slow
 def test_resample_real_speech_to_the_episode_rate() -> None:
     pcm = get_engine("piper").synthesize("Сәлем.", joe_profile())
     up = resample(pcm, 44100)
@@ -244,6 +251,7 @@ def test_resample_near_full_scale_does_not_wrap() -> None:
     assert (np.abs(np.diff(out)) < 40000).all()
 
 
+@pytest.mark.slow
 def test_pool_worker_share_of_cores_reaches_the_session(tmp_path: Path) -> None:
     """In a pool of N workers, each ONNX session is given cores // N threads, not all of them."""
     from audiobook.voice.engines import set_engine_threads

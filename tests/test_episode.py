@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from conftest import ROOT, SAMPLE, run_cli
 from measure import decode_audio, ebur128
 from mutagen.id3 import ID3
@@ -116,6 +117,7 @@ def test_show_details_and_cover_from_podcast_toml(sample_episode: Path) -> None:
     assert manifest(sample_episode)["show"]["image"] == "cover.png"
 
 
+@pytest.mark.slow
 def test_intro_and_outro_music(tmp_path: Path) -> None:
     """Music goes around the speech: speech starts after the intro, the outro follows it, levels hold."""
     rate = 44100
@@ -148,6 +150,7 @@ def test_intro_and_outro_music(tmp_path: Path) -> None:
     assert 4.5 <= speech - music <= 7.5, (speech, music)
 
 
+@pytest.mark.slow
 def test_bad_music_file_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "intro.mp3"
     bad.write_text("not audio", encoding="utf-8")

@@ -145,6 +145,7 @@ def test_no_paragraph_is_dropped_and_no_marker_is_spoken(name: str) -> None:
         assert not re.match(r"^(Тілші|Сұрақ|Жауап|Модератор|Әкім|Серікқызы):", seg.text), seg.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_cli_json_gives_every_role(name: str) -> None:
     """The acceptance path: `audiobook script FILE --json`."""

@@ -25,6 +25,7 @@ def check(page: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.browser
 def test_pages_of_two_episodes_play_and_seek(tmp_path: Path) -> None:
     evil = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
     episodes = [
@@ -56,12 +57,14 @@ def test_pages_of_two_episodes_play_and_seek(tmp_path: Path) -> None:
         assert (tmp_path / f"{page.stem}.png").stat().st_size > 1000
 
 
+@pytest.mark.browser
 def test_page_opened_from_disk_works_offline(tmp_path: Path) -> None:
     m = make_episode(tmp_path, "disk", "Дискідегі бет", None)
     result = check(tmp_path / m["sidecars"]["html"], "--from-disk")
     assert result.returncode == 0, result.stderr + result.stdout
 
 
+@pytest.mark.browser
 def test_check_fails_when_the_page_cannot_seek(tmp_path: Path) -> None:
     m = make_episode(tmp_path, "broken", "Сынық бет", "2025-10-18")
     page = tmp_path / m["sidecars"]["html"]
@@ -72,6 +75,7 @@ def test_check_fails_when_the_page_cannot_seek(tmp_path: Path) -> None:
     assert result.stderr.startswith("read-along check FAILED:")
 
 
+@pytest.mark.browser
 def test_rendered_sample_page(sample_episode: Path) -> None:
     """The page `audiobook render` wrote for the bundled sample: real audio, one timed cue per sentence."""
     r = check(sample_episode.with_suffix(".html"))

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from conftest import SAMPLE, run_cli
 from measure import decode_audio, median_pitch, spectral_centroid
 from mutagen.id3 import ID3
@@ -44,6 +45,7 @@ def test_roles_sound_different_in_the_episode(sample_episode: Path) -> None:
     assert values[1] / values[0] > 1.15 and values[2] / values[1] > 1.15, (pitch, centroid)
 
 
+@pytest.mark.slow
 def test_prints_the_path_and_writes_one_episode(tmp_path: Path) -> None:
     r = run_cli("render", str(SAMPLE), "-o", str(tmp_path / "o"), "-q")
     assert r.returncode == 0, r.stderr
@@ -62,12 +64,14 @@ def _fails_cleanly(r: object, *needles: str) -> None:
         assert n in err, err
 
 
+@pytest.mark.slow
 def test_missing_file(tmp_path: Path) -> None:
     r = run_cli("render", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "o"))
     _fails_cleanly(r, "nope.txt", "not found")
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
+@pytest.mark.slow
 def test_empty_file(tmp_path: Path) -> None:
     f = tmp_path / "empty.txt"
     f.write_text("  \n\n", encoding="utf-8")
@@ -76,6 +80,7 @@ def test_empty_file(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("o/*.mp3"))
 
 
+@pytest.mark.slow
 def test_not_utf8(tmp_path: Path) -> None:
     f = tmp_path / "cp1251.txt"
     f.write_bytes("— Сәлеметсіз бе? Бұл мәтін басқа кодтауда.".encode("cp1251", errors="replace"))
@@ -84,6 +89,7 @@ def test_not_utf8(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("o/*.mp3"))
 
 
+@pytest.mark.slow
 def test_text_without_turns_is_read_by_the_narrator(tmp_path: Path) -> None:
     f = tmp_path / "note.txt"
     f.write_text("Қала әкімдігі жаңа саябақ ашты.\nСаябақта балаларға арналған алаң бар.\n", encoding="utf-8")
@@ -95,6 +101,7 @@ def test_text_without_turns_is_read_by_the_narrator(tmp_path: Path) -> None:
     assert len(m["cues"]) == 2
 
 
+@pytest.mark.slow
 def test_failure_leaves_no_partial_files(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('engine = "piper"\nmodel = "missing.onnx"\n', encoding="utf-8")
@@ -104,6 +111,7 @@ def test_failure_leaves_no_partial_files(tmp_path: Path) -> None:
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.slow
 def test_rerender_after_an_edit_synthesizes_only_the_change(tmp_path: Path) -> None:
     article = tmp_path / "edit.txt"
     text = SAMPLE.read_text(encoding="utf-8")
@@ -121,6 +129,7 @@ def test_rerender_after_an_edit_synthesizes_only_the_change(tmp_path: Path) -> N
     assert m and int(m.group(1)) == 1 and int(m.group(2)) > 20, second.stderr
 
 
+@pytest.mark.slow
 def test_nothing_to_speak(tmp_path: Path) -> None:
     f = tmp_path / "dashes.txt"
     f.write_text("— — —\n***\n", encoding="utf-8")
@@ -128,6 +137,7 @@ def test_nothing_to_speak(tmp_path: Path) -> None:
     _fails_cleanly(r, "dashes.txt", "nothing to speak")
 
 
+@pytest.mark.slow
 def test_output_path_that_is_a_file(tmp_path: Path) -> None:
     taken = tmp_path / "taken"
     taken.write_text("x", encoding="utf-8")
@@ -135,6 +145,7 @@ def test_output_path_that_is_a_file(tmp_path: Path) -> None:
     _fails_cleanly(r, "taken", "not a folder")
 
 
+@pytest.mark.slow
 def test_podcast_toml_naming_a_missing_image(tmp_path: Path) -> None:
     (tmp_path / "podcast.toml").write_text('title = "Шоу"\nimage = "nope.png"\n', encoding="utf-8")
     article = tmp_path / "a.txt"
@@ -143,6 +154,7 @@ def test_podcast_toml_naming_a_missing_image(tmp_path: Path) -> None:
     _fails_cleanly(r, "podcast.toml", "nope.png")
 
 
+@pytest.mark.slow
 def test_a_folder_given_as_voice_profile(tmp_path: Path) -> None:
     (tmp_path / "guest.toml").mkdir()
     r = run_cli("render", str(SAMPLE), "-o", str(tmp_path / "o"), "--voice", f"interviewee={tmp_path / 'guest.toml'}")

@@ -57,6 +57,7 @@ def test_trim_silence_keeps_a_margin() -> None:
     assert out.samples[0] == 0 and out.samples[441] == 8000
 
 
+@pytest.mark.slow
 def test_parallel_workers_match_serial(tmp_path: Path) -> None:
     voice = find_profile("kk-interviewer")
     serial, _ = synthesize_all([(t, voice) for t in SENTENCES], tmp_path / "a", 22050, jobs=1)
