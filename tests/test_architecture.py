@@ -5,7 +5,8 @@ and no manifest handed around as a plain dict in the packaging and publishing st
 Import graph at module granularity, as import-linter's grimp builds it: `import a.b` and `from a import b`
 where `a.b` is a module are edges to `a.b`; `from a.b import name` is an edge to `a.b` (its `__init__`
 when it is a package). Parent packages imported implicitly along the way are not counted, or every
-package re-exporting its submodules would be a cycle."""
+package re-exporting its submodules would be a cycle; nor is `importlib.import_module` of a name held in
+data (the engine registry), which is not an import statement."""
 
 from __future__ import annotations
 
