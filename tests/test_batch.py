@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -197,3 +198,40 @@ def test_ray_renders_the_archive_and_names_the_broken_article(tmp_path: Path) ->
     r = run_cli("batch", str(src), "-o", str(site), "--ray", env=env)
     assert r.returncode == 0, r.stderr
     assert "batch: 0 rendered, 3 up to date, 0 failed" in r.stderr and "nothing to render" in r.stderr
+
+
+@pytest.mark.slow
+def test_ray_cluster_started_with_ray_start(tmp_path: Path) -> None:
+    """An existing cluster (`ray start --head`) given by address: the episodes run on its workers."""
+    pytest.importorskip("ray", reason="the ray extra is not installed (pip install 'audiobook[ray]')")
+    ray_cli = Path(sys.executable).with_name("ray")
+    port = _free_port()
+    temp = tempfile.mkdtemp(prefix="ray-", dir="/tmp")  # Ray's socket paths must stay short
+    # A private cluster on loopback only; token auth off because the test's cluster is its own.
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0", "RAY_ADDRESS": ""}
+    start = subprocess.run([str(ray_cli), "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
+                            "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats",
+                            "--temp-dir", temp],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert start.returncode == 0, start.stderr
+    try:
+        src = tmp_path / "src"
+        (src / "a").mkdir(parents=True)
+        shutil.copy(ARTICLES / "round_table.txt", src / "a" / "дөңгелек-үстел.txt")
+        shutil.copy(ARTICLES / "no_turns.txt", src / "жаңалық.txt")
+        r = run_cli("batch", str(src), "-o", str(tmp_path / "site"), "--ray-address", f"127.0.0.1:{port}",
+                    env={"RAY_AUTH_MODE": "disabled", "RAY_ADDRESS": ""})
+        assert r.returncode == 0, r.stderr
+        assert "batch: 2 rendered, 0 up to date, 0 failed" in r.stderr
+        assert len(list((tmp_path / "site").glob("*.mp3"))) == 2
+    finally:
+        subprocess.run([str(ray_cli), "stop", "--force"], capture_output=True, env=env, timeout=120)
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

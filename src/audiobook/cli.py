@@ -162,6 +162,7 @@ def batch(
     title: Annotated[str | None, typer.Option(help="Feed: show title.")] = None,
     description: Annotated[str | None, typer.Option(help="Feed: show description.")] = None,
     category: Annotated[str | None, typer.Option(help="Feed: iTunes category, e.g. News.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesize everything afresh.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only the summary and failures.")] = False,
 ) -> None:
     """Render every article under SOURCES into OUTDIR, skipping what is up to date (see docs/scale.md)."""
@@ -182,7 +183,7 @@ def batch(
         raise AudiobookError(f"{cover}: cover image not found; check --cover")
     render_opts = RenderOptions(outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon,
                                 loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats,
-                                cover=cover)
+                                cover=cover, no_cache=no_cache)
     opts = BatchOptions(sources, outdir, render_opts, podcast, {"title": show, "author": author}, jobs,
                         ray or ray_address is not None, ray_address, cpus_per_episode)
     summary = _with_batch_progress(lambda on_event: run_batch(opts, on_event), quiet)

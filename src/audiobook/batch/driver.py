@@ -88,7 +88,7 @@ def run_batch(
                     entry.outputs = _deliver(site, outcome)
                 except OSError as e:
                     outcome = replace(outcome, error=f"{site}: cannot write the episode ({e.strerror or e})")
-            entry.seconds = round(outcome.seconds, 2)
+            entry.seconds, entry.peak_rss_mb = round(outcome.seconds, 2), outcome.peak_rss_mb
             if outcome.error is None:
                 entry.state, entry.error = "rendered", None
                 summary.rendered.append(art.rel)

@@ -28,6 +28,7 @@ class Entry:
     inputs_hash: str
     outputs: list[str] = field(default_factory=list)  # file names in the site, the MP3 first
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0
     error: str | None = None
     finished: str | None = None  # ISO time
 

@@ -119,7 +119,8 @@ class RayRunner:
                     try:
                         outcome = ray.get(done[0])
                     except ray.exceptions.RayError as e:
-                        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                        lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+                        reason = lines[-1] if lines else type(e).__name__  # the cause, after Ray's traceback
                         outcome = Outcome(job.name, error=f"{job.source}: the Ray task died ({reason})")
                     on_done(outcome)
             finally:

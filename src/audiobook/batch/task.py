@@ -29,6 +29,7 @@ class Outcome:
     synthesized: int = 0
     cached: int = 0
     warnings: list[str] = field(default_factory=list)
+    peak_rss_mb: float = 0.0  # of the process that rendered it (its synthesis workers not counted)
 
 
 def run_job(job: Job) -> Outcome:
@@ -49,5 +50,13 @@ def run_job(job: Job) -> Outcome:
     except Exception as e:  # noqa: BLE001 - one article's bug must not stop the archive
         return Outcome(job.name, error=f"{job.source}: internal error {type(e).__name__}: {e}",
                        seconds=time.perf_counter() - t0)
-    return Outcome(job.name, files, None, time.perf_counter() - t0, result.duration,
-                   result.stats.synthesized, result.stats.cached, list(result.warnings))
+    return Outcome(job.name, files, None, time.perf_counter() - t0, result.duration, result.stats.synthesized,
+                   result.stats.cached, list(result.warnings), _peak_rss_mb())
+
+
+def _peak_rss_mb() -> float:
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
