@@ -74,12 +74,12 @@ def _name(found: list[tuple[Path, tuple[Path, ...], Path]], multi: bool) -> list
     SRCs the SRC's own name comes first. Where two paths give one name, each gets a short hash of its path."""
     named: list[tuple[Path, tuple[Path, ...], str, str]] = []
     for source, inputs, root in found:
-        rel = source.relative_to(root)
-        parts = ([root.resolve().name] if multi else []) + [*rel.parent.parts, rel.stem]
-        named.append((source, inputs, rel.as_posix(), slug("-".join(parts))))
+        under = source.relative_to(root)
+        parts = ([root.resolve().name] if multi else []) + [*under.parent.parts, under.stem]
+        named.append((source, inputs, under.as_posix(), slug("-".join(parts))))
     counts: dict[str, int] = {}
-    for *_, name in named:
-        counts[name] = counts.get(name, 0) + 1
+    for entry in named:
+        counts[entry[3]] = counts.get(entry[3], 0) + 1
     out: list[Article] = []
     for source, inputs, rel, name in named:
         if counts[name] > 1:

@@ -38,7 +38,7 @@ class LocalRunner:
                 while queue and len(running) < self.jobs:
                     job = queue.pop(0)
                     recv, send = ctx.Pipe(duplex=False)
-                    proc = ctx.Process(target=_worker, args=(self.work, job, send), name=f"audiobook-{job.name}")
+                    proc: BaseProcess = ctx.Process(target=_worker, args=(self.work, job, send), name=f"audiobook-{job.name}")
                     # Ctrl-C or SIGTERM waits until the worker is started and known, so it is always stopped.
                     signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
                     try:
@@ -49,15 +49,15 @@ class LocalRunner:
                     send.close()
                 for conn in wait(list(running)):
                     assert isinstance(conn, Connection)
-                    proc, job = running.pop(conn)
+                    done_proc, job = running.pop(conn)
                     try:
                         outcome: Outcome = conn.recv()
                     except (EOFError, OSError):
-                        proc.join()
+                        done_proc.join()
                         outcome = Outcome(job.name, error=f"{job.source}: the worker rendering it died "
-                                          f"(exit code {proc.exitcode}); run it alone with `audiobook render`")
+                                          f"(exit code {done_proc.exitcode}); run it alone with `audiobook render`")
                     conn.close()
-                    proc.join()
+                    done_proc.join()
                     on_done(outcome)
         finally:
             for conn, (proc, _) in running.items():
@@ -140,9 +140,11 @@ def connect(address: str | None):  # type: ignore[no-untyped-def]  # ray has no 
         raise AudiobookError("--ray needs Ray; run: pip install 'audiobook[ray]'") from None
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phoning home from a newsroom's machines
     address = address or os.environ.get("RAY_ADDRESS") or None
-    kwargs = {} if address else {"include_dashboard": False}
     try:
-        ray.init(address=address, log_to_driver=False, configure_logging=False, **kwargs)
+        if address:
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+        else:  # this machine's cluster if `ray start` made one, else a local Ray of our own
+            ray.init(log_to_driver=False, configure_logging=False, include_dashboard=False)
     except (ConnectionError, RuntimeError, ValueError) as e:
         where = address or "a local Ray"
         raise AudiobookError(f"Ray at {where}: cannot connect ({str(e).splitlines()[0]}); "
