@@ -65,7 +65,8 @@ def main() -> None:
     if not a.no_ray:
         ray_s, e3 = batch(archive, work / "site3", "--ray", "--no-cache")
         start = ray_start_seconds()
-        rows.append(("Ray on this machine (2 CPUs, 1 per episode)", f"{ray_s:.1f} s ({ray_s / two:.2f}x the local pool)"))
+        rows.append(("Ray on this machine (2 CPUs, 1 per episode)",
+                     f"{ray_s:.1f} s ({ray_s / two:.2f}x the local pool)"))
         rows.append(("Ray start and shut down (once per batch)", f"{start:.1f} s"))
         ray_per_episode = sum(e["seconds"] for e in e3.values()) / len(e3)
         overhead = (ray_s - start) / a.copies * 2 - ray_per_episode  # wall time per episode slot minus its work

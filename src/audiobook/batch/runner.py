@@ -38,7 +38,8 @@ class LocalRunner:
                 while queue and len(running) < self.jobs:
                     job = queue.pop(0)
                     recv, send = ctx.Pipe(duplex=False)
-                    proc: BaseProcess = ctx.Process(target=_worker, args=(self.work, job, send), name=f"audiobook-{job.name}")
+                    proc: BaseProcess = ctx.Process(target=_worker, args=(self.work, job, send),
+                                                    name=f"audiobook-{job.name}")
                     # Ctrl-C or SIGTERM waits until the worker is started and known, so it is always stopped.
                     signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
                     try:
