@@ -1,4 +1,4 @@
-"""Command line: `audiobook render | script | normalize | voices | feed`."""
+"""Command line: `audiobook render | batch | script | normalize | voices | feed`."""
 
 from __future__ import annotations
 
@@ -133,6 +133,118 @@ def _neural_hint(used: list[Any]) -> None:
     hint = piper_hint(used)
     if hint:
         typer.echo(hint, err=True)
+
+
+@app.command()
+@friendly
+def batch(
+    sources: Annotated[list[Path], typer.Argument(help="Folders (searched recursively) or files of articles.")],
+    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="The site: one folder for every episode.")],
+    voice: Annotated[list[str] | None, typer.Option(
+        "--voice", help="ROLE=PROFILE or SPEAKER=PROFILE, as for render.")] = None,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
+    podcast: Annotated[Path | None, typer.Option(
+        help="Show details for every episode; default: the podcast.toml beside each article.")] = None,
+    show: Annotated[str | None, typer.Option(help="Show name (ID3 album).")] = None,
+    author: Annotated[str | None, typer.Option(help="Author / publisher (ID3 artist).")] = None,
+    cover: Annotated[Path | None, typer.Option(help="Cover image (JPEG or PNG) for every episode.")] = None,
+    bitrate: Annotated[str, typer.Option(help="MP3/AAC bitrate.")] = "96k",
+    lufs: Annotated[float, typer.Option(help="Integrated loudness target (LUFS).")] = -16.0,
+    format: Annotated[list[str] | None, typer.Option("--format", help="Also write: m4b.")] = None,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Episodes rendered at once on this machine.")] = 1,
+    ray: Annotated[bool, typer.Option("--ray", help="Run each episode as a Ray task (RAY_ADDRESS, or a "
+                                      "local Ray when no cluster is given).")] = False,
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", help="The Ray cluster to use (implies --ray), e.g. 10.0.0.5:6379.")] = None,
+    cpus_per_episode: Annotated[int, typer.Option(help="Ray: CPUs each episode's task asks for.")] = 1,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="Also bring OUTDIR/feed.xml up to date, for the site served at this URL.")] = None,
+    title: Annotated[str | None, typer.Option(help="Feed: show title.")] = None,
+    description: Annotated[str | None, typer.Option(help="Feed: show description.")] = None,
+    category: Annotated[str | None, typer.Option(help="Feed: iTunes category, e.g. News.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesize everything afresh.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only the summary and failures.")] = False,
+) -> None:
+    """Render every article under SOURCES into OUTDIR, skipping what is up to date (see docs/scale.md)."""
+    import signal
+
+    from audiobook.audio.master import Loudness
+    from audiobook.batch.driver import BatchOptions, run_batch
+    from audiobook.pipeline import RenderOptions
+    from audiobook.voice.cast import parse_overrides
+
+    signal.signal(signal.SIGTERM, _interrupt)  # service managers and `timeout` stop with SIGTERM
+    formats = {f.lower().lstrip(".") for f in (format or [])}
+    if formats - {"m4b", "mp3"}:
+        raise AudiobookError(f"--format {', '.join(sorted(formats - {'m4b', 'mp3'}))}: unknown; use m4b")
+    if jobs < 1 or cpus_per_episode < 1:
+        raise AudiobookError("--jobs and --cpus-per-episode take a whole number of at least 1")
+    if cover is not None and not cover.is_file():
+        raise AudiobookError(f"{cover}: cover image not found; check --cover")
+    render_opts = RenderOptions(outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon,
+                                loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats,
+                                cover=cover, no_cache=no_cache)
+    opts = BatchOptions(sources, outdir, render_opts, podcast, {"title": show, "author": author}, jobs,
+                        ray or ray_address is not None, ray_address, cpus_per_episode)
+    summary = _with_batch_progress(lambda on_event: run_batch(opts, on_event), quiet)
+    failed = len(summary.failed)
+    if base_url is not None:
+        from audiobook.publish.feed import write_feed
+
+        overrides = {"title": title, "description": description, "category": category}
+        try:
+            typer.echo(f"feed: {write_feed(outdir, base_url, {k: v for k, v in overrides.items() if v})}", err=True)
+        except AudiobookError as e:
+            _err(f"feed: {e}")
+            failed += 1
+    for s in summary.skipped:
+        if not quiet:
+            typer.echo(f"skipped: {s.path}: {s.reason}", err=True)
+    typer.echo(
+        f"batch: {len(summary.rendered)} rendered, {len(summary.up_to_date)} up to date, "
+        f"{len(summary.failed)} failed" + (f"; {len(summary.skipped)} files skipped" if summary.skipped else ""),
+        err=True,
+    )
+    if not summary.rendered and not summary.failed:
+        typer.echo("nothing to render: every episode is up to date", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _with_batch_progress(work: Callable[[Callable[..., None]], Any], quiet: bool) -> Any:
+    """Runs `work(on_event)`: a line per finished or failed episode, and a bar over the episodes to render."""
+    from contextlib import nullcontext
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), transient=True) if sys.stderr.isatty() and not quiet else None
+    task = bar.add_task("Rendering", total=0) if bar else None
+
+    def on_event(kind: str, art: Any, outcome: Any) -> None:
+        if kind == "todo":
+            if bar is not None and task is not None:
+                bar.update(task, total=(bar.tasks[0].total or 0) + 1)
+            return
+        if kind == "failed":
+            line = f"failed: {art.rel}: {outcome.error}"
+        elif quiet:
+            return
+        else:
+            line = (f"rendered: {art.rel} -> {art.name}.mp3 ({outcome.duration / 60:.1f} min, "
+                    f"{outcome.seconds:.1f} s, {outcome.synthesized} sentences synthesized)")
+        if bar is not None and task is not None:
+            bar.console.print(line, markup=False, highlight=False)
+            bar.advance(task)
+        else:
+            typer.echo(line, err=True)
+
+    with bar if bar is not None else nullcontext():
+        return work(on_event)
 
 
 @app.command()

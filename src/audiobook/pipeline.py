@@ -39,6 +39,7 @@ class RenderOptions:
     cover: Path | None = None
     intro: Path | None = None
     outro: Path | None = None
+    name: str | None = None  # the episode's file stem; default: the input's
 
 
 @dataclass
@@ -126,7 +127,7 @@ def render(
             plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    manifest = build_manifest(script, episode, cast, source.stem, opts)
+    manifest = build_manifest(script, episode, cast, opts.name or source.stem, opts)
     outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0

@@ -1,0 +1,153 @@
+"""Where the episodes of a batch run: worker processes on this machine, or tasks on a Ray cluster.
+
+Both take the same `Job`s and hand every `Outcome` to the driver as it arrives; a task that dies
+(a crash, out of memory) becomes a failed outcome for that episode only."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from multiprocessing import get_context
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+
+from audiobook.batch.task import Job, Outcome, run_job
+
+Work = Callable[[Job], Outcome]
+OnDone = Callable[[Outcome], None]
+
+
+class LocalRunner:
+    """Up to `jobs` episodes at once, each in a fresh process of its own: a crash loses one episode, and
+    each episode's synthesis pool lives inside its worker (a process pool's workers could not have one)."""
+
+    def __init__(self, jobs: int, work: Work = run_job) -> None:
+        self.jobs = max(1, jobs)
+        self.work = work
+
+    def run(self, todo: Iterable[Job], on_done: OnDone) -> None:
+        ctx = get_context("spawn")  # a clean interpreter: no threads or engines inherited from the driver
+        queue = list(todo)
+        running: dict[Connection, tuple[BaseProcess, Job]] = {}
+        try:
+            while queue or running:
+                while queue and len(running) < self.jobs:
+                    job = queue.pop(0)
+                    recv, send = ctx.Pipe(duplex=False)
+                    proc: BaseProcess = ctx.Process(target=_worker, args=(self.work, job, send),
+                                                    name=f"audiobook-{job.name}")
+                    # Ctrl-C or SIGTERM waits until the worker is started and known, so it is always stopped.
+                    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+                    try:
+                        proc.start()
+                        running[recv] = (proc, job)
+                    finally:
+                        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+                    send.close()
+                for conn in wait(list(running)):
+                    assert isinstance(conn, Connection)
+                    done_proc, job = running.pop(conn)
+                    try:
+                        outcome: Outcome = conn.recv()
+                    except (EOFError, OSError):
+                        done_proc.join()
+                        outcome = Outcome(job.name, error=f"{job.source}: the worker rendering it died "
+                                          f"(exit code {done_proc.exitcode}); run it alone with `audiobook render`")
+                    conn.close()
+                    done_proc.join()
+                    on_done(outcome)
+        finally:
+            for conn, (proc, _) in running.items():
+                _stop(proc)
+                conn.close()
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker(work: Work, job: Job, conn: Connection) -> None:
+    # Its own process group: the terminal's Ctrl-C goes to the driver, which stops the group as a whole
+    # (the episode's synthesis workers included). And it dies with the driver if the driver is killed.
+    os.setpgrp()
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # inherited blocked from the driver's start()
+    outcome = work(job)
+    with contextlib.suppress(BrokenPipeError, OSError):  # the driver stopped meanwhile; it re-renders this
+        conn.send(outcome)
+        conn.close()
+
+
+def _die_with_parent() -> None:
+    if sys.platform == "linux":
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the driver died before the line above
+            os._exit(1)
+
+
+def _stop(proc: BaseProcess) -> None:
+    if proc.pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # the worker and the synthesis workers it started
+    proc.kill()  # also if it had not made its own group yet
+    proc.join(5)
+
+
+class RayRunner:
+    """Each episode a Ray task with `cpus` CPUs; its files come back through Ray's object store."""
+
+    def __init__(self, address: str | None, cpus: int, work: Work = run_job) -> None:
+        self.address = address
+        self.cpus = max(1, cpus)
+        self.work = work
+
+    def run(self, todo: Iterable[Job], on_done: OnDone) -> None:
+        ray = connect(self.address)
+        try:
+            task = ray.remote(self.work).options(num_cpus=self.cpus, max_retries=0)
+            pending = {task.remote(job): job for job in todo}
+            try:
+                while pending:
+                    done, _ = ray.wait(list(pending), num_returns=1)
+                    job = pending.pop(done[0])
+                    try:
+                        outcome = ray.get(done[0])
+                    except ray.exceptions.RayError as e:
+                        lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+                        reason = lines[-1] if lines else type(e).__name__  # the cause, after Ray's traceback
+                        outcome = Outcome(job.name, error=f"{job.source}: the Ray task died ({reason})")
+                    on_done(outcome)
+            finally:
+                for ref in pending:  # stopped early: nothing of ours keeps running on the cluster
+                    ray.cancel(ref, force=True)
+        finally:
+            ray.shutdown()
+
+
+def connect(address: str | None):  # type: ignore[no-untyped-def]  # ray has no stubs
+    """Ray connected to the cluster at `address` (or RAY_ADDRESS); with neither, a local Ray started here."""
+    from audiobook.errors import AudiobookError
+
+    try:
+        import ray
+    except ModuleNotFoundError:
+        raise AudiobookError("--ray needs Ray; run: pip install 'audiobook[ray]'") from None
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phoning home from a newsroom's machines
+    address = address or os.environ.get("RAY_ADDRESS") or None
+    try:
+        if address:
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+        else:  # this machine's cluster if `ray start` made one, else a local Ray of our own
+            ray.init(log_to_driver=False, configure_logging=False, include_dashboard=False)
+    except (ConnectionError, RuntimeError, ValueError) as e:
+        where = address or "a local Ray"
+        raise AudiobookError(f"Ray at {where}: cannot connect ({str(e).splitlines()[0]}); "
+                             "check the address or start it with `ray start --head`") from None
+    return ray
