@@ -90,8 +90,8 @@ def render(
     info, show_cover = load_show(podcast, [input.parent, outdir], title=show, author=author)
     opts = RenderOptions(
         outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon, no_cache=no_cache, jobs=jobs,
-        pacing=Pacing(), loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats, epub="epub" in formats,
-        show=info, cover=cover or show_cover, intro=intro, outro=outro,
+        pacing=Pacing(), loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats,
+        epub="epub" in formats, show=info, cover=cover or show_cover, intro=intro, outro=outro,
     )
     # Checked before any synthesis, which can take minutes with neural voices.
     if outdir.exists() and not outdir.is_dir():

@@ -27,7 +27,7 @@ KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 
 
 def font_path() -> Path:
-    import fontpkg
+    import fontpkg  # type: ignore[import-untyped]
 
     try:
         return Path(fontpkg.path(FONT_FAMILY))
