@@ -195,3 +195,12 @@ def test_opf_is_well_formed_and_identifier_stable(tmp_path: Path) -> None:
 def test_clock() -> None:
     assert clock(0) == "0:00:00.000"
     assert clock(3_723_456) == "1:02:03.456"
+
+
+def test_unknown_format_refused_before_synthesis(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    r = run_cli("render", str(ROUND_TABLE), "-o", str(tmp_path / "out"), "--format", "m4b,pdf", "--format", "epub")
+    assert r.returncode == 1
+    assert r.stderr.strip() == "error: --format pdf: unknown; use epub, m4b, mp3"
+    assert not (tmp_path / "out").exists()
