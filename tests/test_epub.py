@@ -71,6 +71,8 @@ def test_package_metadata(episode: Path) -> None:
     info = book.zip.getinfo("mimetype")
     assert names[0] == "mimetype" and info.compress_type == zipfile.ZIP_STORED and not info.extra
     assert book.zip.read("mimetype") == b"application/epub+zip"
+    stored = json.loads(episode.with_suffix(".json").read_text(encoding="utf-8"))
+    assert stored["epub"] == episode.with_suffix(".epub").name == m.extra["epub"]
     assert book.opf.get("version") == "3.0"
     assert book.opf.findtext("opf:metadata/dc:language", namespaces=NS) == "kk"
     assert book.opf.findtext("opf:metadata/dc:title", namespaces=NS) == m.title

@@ -79,7 +79,7 @@ def render(
     from audiobook.audio.master import Loudness
     from audiobook.pipeline import RenderOptions
     from audiobook.pipeline import render as run
-    from audiobook.publish.cover import check_cover
+    from audiobook.publish.cover import check_cover, font_path
     from audiobook.publish.show import load_show
     from audiobook.voice.cast import parse_overrides
 
@@ -99,6 +99,8 @@ def render(
     if opts.cover is not None:
         for w in check_cover(opts.cover):
             typer.echo(f"warning: {w}", err=True)
+    else:
+        font_path()  # the generated cover's font: a broken install fails now, not after synthesis
     result = _with_progress(lambda progress: run(input, opts, progress), quiet)
     for w in result.warnings:
         typer.echo(f"warning: {w}", err=True)

@@ -54,6 +54,7 @@ def build_manifest(
             for c in ep.cues
         ],
         sidecars=Sidecars(**names, html=stem + ".html"),
+        extra={"epub": stem + ".epub"} if opts.epub else {},  # for the feed and batch to carry the book
     )
 
 
