@@ -16,6 +16,7 @@ from mutagen.mp4 import MP4
 from PIL import Image
 
 from audiobook.errors import AudiobookError
+from audiobook.package.manifest import Manifest
 from audiobook.publish import cover as art
 
 KAZAKH = "әғқңөұүһі"
@@ -69,6 +70,26 @@ def test_long_title_without_show_fits(tmp_path: Path) -> None:
     path = art.make_cover(None, " ".join(["Әбдірахмановамен"] * 40), tmp_path / "c.jpg")
     with Image.open(path) as img:
         assert img.size == (3000, 3000)
+
+
+def test_cover_heading_without_a_show() -> None:
+    d = make_episode_manifest()
+    m = Manifest.from_json(d)
+    assert art.cover_heading(m) == "Айгүл Серікқызы"  # the one guest
+    two = Manifest.from_json({**d, "speakers": [*d["speakers"], {"id": "g2", "name": "Нұрлан Әбдіков",
+                                                                 "role": "interviewee", "voice": "kk-interviewee"}]})
+    assert art.cover_heading(two) is None  # a round table: the title alone
+    shown = Manifest.from_json({**d, "show": {"title": "Кітап әлемі", "author": "Баспасөз қызметі"}})
+    assert art.cover_heading(shown) == "Кітап әлемі"
+
+
+def make_episode_manifest() -> dict[str, object]:
+    import tempfile
+
+    from publish_helpers import make_episode
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return make_episode(Path(tmp), "ep", "Агрономмен сұхбат", None)
 
 
 def write_png(path: Path, w: int, h: int) -> Path:

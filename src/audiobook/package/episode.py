@@ -14,7 +14,7 @@ from audiobook.audio.ffmpeg import Output, encode
 from audiobook.package.id3 import write_m4b_cover, write_tags
 from audiobook.package.manifest import ChapterEntry, CueEntry, Manifest, SegmentEntry, Show, Sidecars, SpeakerEntry
 from audiobook.package.sidecars import SIDECAR_KEYS, WRITERS
-from audiobook.publish.cover import make_cover
+from audiobook.publish.cover import cover_heading, make_cover
 from audiobook.publish.epub import write_epub
 from audiobook.publish.readalong import render_readalong
 from audiobook.staging import Staging
@@ -118,8 +118,7 @@ def write_episode(
         encode(blocks, rate, outputs)
         cover = opts.cover
         if cover is None:
-            show = manifest.show.title if manifest.show else None
-            cover = make_cover(show, manifest.title, stage.path(stem + COVER_SUFFIX))
+            cover = make_cover(cover_heading(manifest), manifest.title, stage.path(stem + COVER_SUFFIX))
         else:
             target = opts.outdir / cover.name
             if not target.is_file() or target.read_bytes() != cover.read_bytes():

@@ -16,6 +16,8 @@ from audiobook.errors import AudiobookError
 if TYPE_CHECKING:
     from PIL import ImageFont
 
+    from audiobook.package.manifest import Manifest
+
 SIZE = 3000
 MIN_SIDE, MAX_SIDE = 1400, 3000
 MARGIN = 220
@@ -76,6 +78,15 @@ def _fit(text: str, width: int, height: int, largest: int, max_lines: int, weigh
     while lines and font.getlength(lines[-1] + "…") > width:
         lines[-1] = lines[-1][:-1]
     return font, [*lines[:-1], lines[-1].rstrip() + "…"], step
+
+
+def cover_heading(m: Manifest) -> str | None:
+    """The big line of the artwork: the show's name; without one, the author, or the one guest's name,
+    which a 55 px thumbnail can still show (a whole headline there is a grey blur)."""
+    if m.show and (m.show.title or m.show.author):
+        return m.show.title or m.show.author
+    guests = [s.name for s in m.speakers if s.role == "interviewee"]
+    return guests[0] if len(guests) == 1 else None
 
 
 def make_cover(show: str | None, title: str, path: Path) -> Path:
