@@ -19,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = {"mp3", "m4b", "epub"}
 
 
 def _err(msg: str) -> None:
@@ -65,7 +66,8 @@ def render(
     bitrate: Annotated[str, typer.Option(help="MP3/AAC bitrate.")] = "96k",
     lufs: Annotated[float, typer.Option(help="Integrated loudness target (LUFS).")] = -16.0,
     format: Annotated[list[str] | None, typer.Option(
-        "--format", help="Also write another format: m4b (AAC with chapters).")] = None,
+        "--format", help="Also write other formats: m4b (AAC with chapters), epub (EPUB 3 with the text synchronized "
+        "to the audio); repeat it or give a comma list.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "-j", "--jobs", help="Synthesis workers (default: one per core for neural voices).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesize everything afresh.")] = False,
@@ -75,28 +77,30 @@ def render(
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
     from audiobook.audio.assemble import Pacing
     from audiobook.audio.master import Loudness
-    from audiobook.package.id3 import image_mime
     from audiobook.pipeline import RenderOptions
     from audiobook.pipeline import render as run
+    from audiobook.publish.cover import check_cover, font_path
     from audiobook.publish.show import load_show
     from audiobook.voice.cast import parse_overrides
 
-    formats = {f.lower().lstrip(".") for f in (format or [])}
-    if formats - {"m4b", "mp3"}:
-        raise AudiobookError(f"--format {', '.join(sorted(formats - {'m4b', 'mp3'}))}: unknown; use m4b")
+    formats = {f.strip().lower().lstrip(".") for arg in (format or []) for f in arg.split(",") if f.strip()}
+    if formats - FORMATS:
+        raise AudiobookError(f"--format {', '.join(sorted(formats - FORMATS))}: unknown; use "
+                             f"{', '.join(sorted(FORMATS))}")
     info, show_cover = load_show(podcast, [input.parent, outdir], title=show, author=author)
     opts = RenderOptions(
         outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon, no_cache=no_cache, jobs=jobs,
         pacing=Pacing(), loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats,
-        show=info, cover=cover or show_cover, intro=intro, outro=outro,
+        epub="epub" in formats, show=info, cover=cover or show_cover, intro=intro, outro=outro,
     )
     # Checked before any synthesis, which can take minutes with neural voices.
     if outdir.exists() and not outdir.is_dir():
         raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
     if opts.cover is not None:
-        if not opts.cover.is_file():
-            raise AudiobookError(f"{opts.cover}: cover image not found; check --cover")
-        image_mime(opts.cover)
+        for w in check_cover(opts.cover):
+            typer.echo(f"warning: {w}", err=True)
+    else:
+        font_path()  # the generated cover's font: a broken install fails now, not after synthesis
     result = _with_progress(lambda progress: run(input, opts, progress), quiet)
     for w in result.warnings:
         typer.echo(f"warning: {w}", err=True)

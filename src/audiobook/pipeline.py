@@ -35,6 +35,7 @@ class RenderOptions:
     bitrate: str = "96k"
     output_rate: int = 44100
     m4b: bool = False
+    epub: bool = False  # also <stem>.epub: EPUB 3 with media overlays
     show: dict[str, Any] = field(default_factory=dict)
     cover: Path | None = None
     intro: Path | None = None

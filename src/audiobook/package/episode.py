@@ -14,10 +14,14 @@ from audiobook.audio.ffmpeg import Output, encode
 from audiobook.package.id3 import write_m4b_cover, write_tags
 from audiobook.package.manifest import ChapterEntry, CueEntry, Manifest, SegmentEntry, Show, Sidecars, SpeakerEntry
 from audiobook.package.sidecars import SIDECAR_KEYS, WRITERS
+from audiobook.publish.cover import cover_heading, make_cover
+from audiobook.publish.epub import write_epub
 from audiobook.publish.readalong import render_readalong
 from audiobook.staging import Staging
 from audiobook.text.script import Script
 from audiobook.voice.profile import VoiceProfile
+
+COVER_SUFFIX = ".jpg"  # the generated artwork, beside the episode
 
 if TYPE_CHECKING:
     from audiobook.pipeline import RenderOptions
@@ -36,7 +40,7 @@ def build_manifest(
         audio=stem + ".mp3",
         duration=r3(ep.duration),
         sample_rate=opts.output_rate,
-        show=_show(opts),
+        show=_show(opts, stem),
         speakers=[SpeakerEntry(s.id, s.name, s.role, cast[s.id].name) for s in script.speakers],
         chapters=[ChapterEntry(c.title, r3(c.start), r3(c.end)) for c in ep.chapters],
         segments=[
@@ -50,14 +54,17 @@ def build_manifest(
             for c in ep.cues
         ],
         sidecars=Sidecars(**names, html=stem + ".html"),
+        extra={"epub": stem + ".epub"} if opts.epub else {},  # for the feed and batch to carry the book
     )
 
 
-def _show(opts: RenderOptions) -> Show | None:
+def _show(opts: RenderOptions, stem: str) -> Show:
     show = {k: v for k, v in opts.show.items() if v is not None}
     if opts.cover is not None:
         show["image"] = opts.cover.name  # copied beside the episode, so a feed of the folder can serve it
-    return Show.from_json(show) if show else None
+    elif not show.get("image"):
+        show["image"] = stem + COVER_SUFFIX  # made by write_episode: every episode has artwork
+    return Show.from_json(show)
 
 
 def mp3_args(opts: RenderOptions) -> list[str]:
@@ -109,13 +116,18 @@ def write_episode(
             m4b = stage.path(stem + ".m4b")
             outputs.append(Output(m4b, m4b_args(opts), ["-f", "ffmetadata", "-i", str(meta)]))
         encode(blocks, rate, outputs)
-        write_tags(mp3, m, opts.cover)
-        if opts.cover is not None:
-            if opts.m4b:
-                write_m4b_cover(m4b, opts.cover)
-            target = opts.outdir / opts.cover.name
-            if not target.is_file() or target.read_bytes() != opts.cover.read_bytes():
-                stage.copy(opts.cover, opts.cover.name)
+        cover = opts.cover
+        if cover is None:
+            cover = make_cover(cover_heading(manifest), manifest.title, stage.path(stem + COVER_SUFFIX))
+        else:
+            target = opts.outdir / cover.name
+            if not target.is_file() or target.read_bytes() != cover.read_bytes():
+                stage.copy(cover, cover.name)
+        write_tags(mp3, m, cover)
+        if opts.m4b:
+            write_m4b_cover(m4b, cover)
+        if opts.epub:
+            write_epub(manifest, mp3, cover, stage.path(stem + ".epub"))
         for writer in WRITERS:
             stage.write_text(stem + writer.suffix, writer.render(m))
         stage.write_text(stem + ".html", render_readalong(m))
