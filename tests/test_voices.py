@@ -13,8 +13,13 @@ from conftest import DATA, ISSAI_SPEAKERS, ROOT
 
 from audiobook.errors import AudiobookError
 from audiobook.voice.engines import engine_names, get_engine
-from audiobook.voice.models import describe_voices, find_models, model_profile, voice_tables
-from audiobook.voice.profile import find_profile, list_profile_files, load_profile
+from audiobook.voice.engines.coqui import CoquiSettings
+from audiobook.voice.engines.espeak import EspeakSettings
+from audiobook.voice.engines.piper import PiperSettings
+from audiobook.voice.modelfiles import find_models
+from audiobook.voice.profile import VoiceProfile, list_profile_files
+from audiobook.voice.report import describe_voices, voice_tables
+from audiobook.voice.resolve import find_profile, load_profile, model_profile
 
 
 def install_issai(folder: Path) -> Path:
@@ -53,20 +58,53 @@ def test_piper_profile_keys_and_relative_paths(tmp_path: Path) -> None:
         "length_scale = 1.1\nnoise_scale = 0.5\nnoise_w_scale = 0.6\n"
     )
     prof = load_profile(p)
-    assert prof.engine == "piper" and prof.speaker == "F1"
-    assert prof.model == str((tmp_path / "models" / "kk.onnx").resolve())
-    assert prof.config == str((tmp_path / "models" / "kk.onnx.json").resolve())
-    assert (prof.length_scale, prof.noise_scale, prof.noise_w_scale) == (1.1, 0.5, 0.6)
-    assert prof.source == str(p)
+    assert prof.engine == "piper" and prof.source == str(p)
+    assert prof.settings == PiperSettings(
+        model=(tmp_path / "models" / "kk.onnx").resolve(), config=(tmp_path / "models" / "kk.onnx.json").resolve(),
+        speaker="F1", length_scale=1.1, noise_scale=0.5, noise_w_scale=0.6,
+    )
+
+
+def test_each_engine_reads_its_own_keys(tmp_path: Path) -> None:
+    p = tmp_path / "narrator.toml"
+    p.write_text('engine = "espeak"\nvariant = "m3"\nrate = 165\n')
+    assert load_profile(p).settings == EspeakSettings(voice="kk", variant="m3", rate=165)
+    p.write_text('engine = "espeak"\nmodel = "kk.onnx"\n')  # a Piper key in an espeak-ng profile
+    with pytest.raises(AudiobookError, match=rf"^{p}: unknown key\(s\) model; allowed: engine, pitch, range, rate"):
+        load_profile(p)
+    p.write_text('engine = "piper"\nvariant = "m3"\nmodel = "kk.onnx"\n')
+    with pytest.raises(AudiobookError, match=r"unknown key\(s\) variant; allowed: config, engine, length_scale"):
+        load_profile(p)
+    p.write_text('engine = "piper"\nspeaker = 2\n')
+    with pytest.raises(AudiobookError, match=rf'^{p}: no model given; add model = "path/to/voice.onnx"$'):
+        load_profile(p)
+    p.write_text('engine = "coqui"\nmodel = "~/mms"\n')
+    assert load_profile(p).settings == CoquiSettings(model=Path.home() / "mms")
+
+
+def test_a_missing_engine_or_a_bad_file_names_it(tmp_path: Path) -> None:
+    p = tmp_path / "x.toml"
+    p.write_text('voice = "kk"\n')
+    with pytest.raises(AudiobookError, match=rf'^{p}: no engine given; add e.g. engine = "espeak"$'):
+        load_profile(p)
+    p.write_text("engine = \"espeak\nrate = 1\n")
+    with pytest.raises(AudiobookError, match=rf"^{p}: not a valid TOML voice profile"):
+        load_profile(p)
 
 
 @pytest.mark.parametrize(
-    ("line", "key"), [("speaker = 1.5", "speaker"), ('length_scale = "slow"', "length_scale")]
+    ("line", "message"),
+    [
+        ("speaker = 1.5", "speaker must be int or str, got 1.5"),
+        ('length_scale = "slow"', "length_scale must be int or float, got 'slow'"),
+        ("speaker = true", "speaker must be int or str, got True"),
+        ("model = 3", "model must be str, got 3"),
+    ],
 )
-def test_wrong_types_name_the_file(tmp_path: Path, line: str, key: str) -> None:
+def test_wrong_types_name_the_file(tmp_path: Path, line: str, message: str) -> None:
     p = tmp_path / "bad.toml"
-    p.write_text(f'engine = "piper"\nmodel = "x.onnx"\n{line}\n')
-    with pytest.raises(AudiobookError, match=rf"^{p}: {key} must be"):
+    p.write_text(f'engine = "piper"\n{line}\n' + ("" if line.startswith("model") else 'model = "x.onnx"\n'))
+    with pytest.raises(AudiobookError, match=rf"^{p}: {message}; fix the file$"):
         load_profile(p)
 
 
@@ -106,16 +144,20 @@ def test_mms_folder_in_coquis_data_folder(world: Path) -> None:
     assert (m.engine, m.path, m.language, m.sample_rate, m.config) == ("coqui", mms, "kaz", 16000, None)
     assert m.is_kazakh and m.problem is None
     prof = model_profile("tts_models--kaz--fairseq--vits")
-    assert prof is not None and prof.engine == "coqui" and prof.model == str(mms) and prof.config is None
+    assert prof is not None and prof.engine == "coqui" and prof.settings == CoquiSettings(model=mms)
+    # Only Coqui knows an MMS model's speaker names, once loaded: a name is taken, a number is checked.
+    assert find_profile("tts_models--kaz--fairseq--vits:anna").settings == CoquiSettings(model=mms, speaker="anna")
+    with pytest.raises(AudiobookError, match="has no speaker 1; speakers: 1"):
+        find_profile("tts_models--kaz--fairseq--vits:1")
 
 
 def test_found_model_as_a_voice_by_name_and_speaker(world: Path) -> None:
     model = install_issai(world / "voices")
     by_id = find_profile("kk_KZ-issai-high:4")
-    assert (by_id.engine, by_id.model, by_id.speaker) == ("piper", str(model), 4)
-    assert by_id.config == f"{model}.json"
-    assert find_profile("kk_KZ-issai-high:F1").speaker == "F1"
-    assert find_profile("kk_KZ-issai-high").speaker is None
+    assert by_id.engine == "piper" and by_id.name == "kk_KZ-issai-high:4"
+    assert by_id.settings == PiperSettings(model=model, config=Path(f"{model}.json"), speaker=4)
+    assert find_profile("kk_KZ-issai-high:F1").settings == PiperSettings(model, Path(f"{model}.json"), "F1")
+    assert find_profile("kk_KZ-issai-high").settings == PiperSettings(model, Path(f"{model}.json"))
     with pytest.raises(AudiobookError, match="has no speaker 'F9'; speakers: 0 M2, 1 Iseke"):
         find_profile("kk_KZ-issai-high:F9")
     with pytest.raises(AudiobookError, match=r"has no speaker 6;"):
@@ -136,19 +178,43 @@ def test_unknown_voice_is_one_line(world: Path) -> None:
 # --- engines -----------------------------------------------------------------------------------------------
 
 
-def test_unknown_engine() -> None:
+def test_unknown_engine(tmp_path: Path) -> None:
     expected = r"^unknown engine 'festival'; use one of: espeak, piper, coqui$"
     with pytest.raises(AudiobookError, match=expected):
         get_engine("festival")
+    p = tmp_path / "fest.toml"
+    p.write_text('engine = "festival"\n')
+    with pytest.raises(AudiobookError, match=rf"^{p}: unknown engine 'festival'; use one of: espeak, piper, coqui$"):
+        load_profile(p)
 
 
-def test_coqui_without_the_extra_names_the_fix() -> None:
+def test_engines_say_what_they_are() -> None:
+    assert [(get_engine(n).neural, get_engine(n).fork_safe) for n in engine_names()] == [
+        (False, True), (True, False), (True, False)
+    ]
+    assert get_engine("espeak").requirements.status()[0] is True
+    assert get_engine("coqui").requirements.extra == "coqui"
+
+
+def test_coqui_without_the_extra_names_the_fix(tmp_path: Path) -> None:
     import importlib.util
 
     if importlib.util.find_spec("TTS") is not None:
         pytest.skip("the coqui extra is installed here")
-    with pytest.raises(AudiobookError, match=r"engine 'coqui' needs .*pip install 'audiobook\[coqui\]'"):
-        get_engine("coqui")
+    engine = get_engine("coqui")
+    ok, detail = engine.requirements.status()
+    assert not ok and detail == "missing TTS, torch; pip install 'audiobook[coqui]' (see docs/voices.md)"
+    mms = install_mms(tmp_path)
+    profile = VoiceProfile("mms", "coqui", CoquiSettings(model=mms), "mms.toml")
+    engine.check(profile)  # the files are there: only the engine is missing
+    expected = (
+        r"^engine 'coqui' needs the Python module '(TTS|torch)', which is not installed; "
+        r"run: pip install 'audiobook\[coqui\]'$"
+    )
+    with pytest.raises(AudiobookError, match=expected):
+        engine.open(profile, 1)
+    with pytest.raises(AudiobookError, match=expected):
+        engine.version()
 
 
 # --- `audiobook voices` -------------------------------------------------------------------------------------
