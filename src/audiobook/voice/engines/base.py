@@ -143,7 +143,7 @@ def parse_settings(cls: type[Settings], table: Mapping[str, Any], base: Path, wh
         if not isinstance(value, accepted) or (isinstance(value, bool) and bool not in kinds):
             names = " or ".join(k.__name__ for k in accepted)
             raise AudiobookError(f"{where}: {f.name} must be {names}, got {value!r}; fix the file")
-        values[f.name] = resolve_path(value, base) if Path in kinds else value
+        values[f.name] = resolve_path(str(value), base) if Path in kinds else value
     try:
         return cls(**values)
     except TypeError as e:  # a required key left out (engines name their own required keys first)

@@ -90,7 +90,7 @@ class CoquiVoice:
 
 class CoquiEngine:
     name = "coqui"
-    settings_type = CoquiSettings
+    settings_type: type[Settings] = CoquiSettings
     requirements = Requirements(
         modules=("TTS", "torch"), dists=("coqui-tts", "torch"), extra="coqui", doc="docs/voices.md"
     )

@@ -143,7 +143,7 @@ class EspeakVoice:
 
 class EspeakEngine:
     name = "espeak"
-    settings_type = EspeakSettings
+    settings_type: type[Settings] = EspeakSettings
     requirements = Requirements(modules=("espeakng_loader",), dists=("espeakng-loader",))
     neural = False
     fork_safe = True  # synchronous mode: no threads

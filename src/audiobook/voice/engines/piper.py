@@ -91,7 +91,7 @@ class PiperVoice:
 
 class PiperEngine:
     name = "piper"
-    settings_type = PiperSettings
+    settings_type: type[Settings] = PiperSettings
     requirements = Requirements(modules=("piper", "onnxruntime"), dists=("piper-tts", "onnxruntime"))
     neural = True
     fork_safe = False  # onnxruntime's thread pools
@@ -182,7 +182,7 @@ def _load_voice(model: Path, config: Path, where: str, threads: int | None) -> _
         # As PiperVoice.load does, but with a thread count: in a pool of N workers each session gets its
         # share of the cores instead of all of them, which would oversubscribe the machine N times.
         import onnxruntime
-        from piper.voice import ESPEAK_DATA_DIR
+        from piper.phonemize_espeak import ESPEAK_DATA_DIR
 
         opts = onnxruntime.SessionOptions()
         # No arena: it keeps the largest sentence's tensors for the rest of the run, in every worker.
