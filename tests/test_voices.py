@@ -6,18 +6,24 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from conftest import DATA, ISSAI_SPEAKERS, ROOT
 
 from audiobook.errors import AudiobookError
-from audiobook.voice.engines import engine_names, get_engine
+from audiobook.text.script import Chapter, Script, Segment, Speaker
+from audiobook.voice.engines import Engine, Pcm, Requirements, Summary, engine_names, get_engine
+from audiobook.voice.engines.base import parse_settings, peak_to_int16, settings_of
 from audiobook.voice.engines.coqui import CoquiSettings
 from audiobook.voice.engines.espeak import EspeakSettings
 from audiobook.voice.engines.piper import PiperSettings
 from audiobook.voice.modelfiles import find_models
-from audiobook.voice.profile import VoiceProfile, list_profile_files
+from audiobook.voice.profile import Settings, VoiceProfile, list_profile_files
 from audiobook.voice.report import describe_voices, voice_tables
 from audiobook.voice.resolve import find_profile, load_profile, model_profile
 
@@ -245,3 +251,82 @@ def test_voices_command(world: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert "kk_KZ-issai-high" in r.stdout and "0 M2, 1 Iseke, 2 F3, 3 Raya, 4 F1, 5 F2" in r.stdout
+
+
+# --- a new engine: one module and one registry line (the example of docs/engines.md) -------------------------
+
+
+@dataclass(frozen=True)
+class ToneSettings(Settings):
+    hz: float = 440.0
+    seconds_per_char: float = 0.05
+
+
+class ToneVoice:
+    def __init__(self, profile: VoiceProfile) -> None:
+        self.profile = profile
+        self.settings: ToneSettings = settings_of(profile, ToneSettings)
+
+    def speak(self, text: str) -> Pcm:
+        t = np.arange(int(len(text) * self.settings.seconds_per_char * 16000)) / 16000
+        return Pcm(peak_to_int16(np.sin(2 * np.pi * self.settings.hz * t), 0.5), 16000)
+
+    def with_profile(self, profile: VoiceProfile) -> ToneVoice | None:
+        return ToneVoice(profile) if profile.engine == "tone" else None
+
+
+class ToneEngine:
+    name = "tone"
+    settings_type: type[Settings] = ToneSettings
+    requirements = Requirements(modules=("numpy",), dists=("numpy",))
+    neural = False
+    fork_safe = True
+
+    def parse(self, table: Mapping[str, Any], base: Path, where: str) -> Settings:
+        settings: Settings = parse_settings(ToneSettings, table, base, where)
+        return settings
+
+    def check(self, profile: VoiceProfile) -> None:
+        settings_of(profile, ToneSettings)
+
+    def summary(self, profile: VoiceProfile) -> Summary:
+        return Summary(f"tone {settings_of(profile, ToneSettings).hz} Hz", "", "ok")
+
+    def version(self) -> str:
+        return "tone 1"
+
+    def open(self, profile: VoiceProfile, threads: int | None) -> ToneVoice:
+        return ToneVoice(profile)
+
+    def runtime_loaded(self) -> bool:
+        return False
+
+
+def test_a_new_engine_is_one_module_and_one_registry_line(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import audiobook.voice.engines as engines
+    from audiobook.voice.cast import cast_script
+    from audiobook.voice.synth import synthesize_all
+
+    engine: Engine = ToneEngine()
+    monkeypatch.setitem(engines._REGISTRY, "tone", engine)  # the registry line
+    (world / "voices").mkdir()
+    (world / "voices" / "hum.toml").write_text('engine = "tone"\nhz = 330\n')
+    assert find_profile("hum").settings == ToneSettings(hz=330)
+    (world / "voices" / "bad.toml").write_text('engine = "tone"\nhz = "low"\n')
+    with pytest.raises(AudiobookError, match=r"bad.toml: hz must be int or float, got 'low'; fix the file$"):
+        find_profile("bad")
+    tables = {t.title.split(" (")[0]: t for t in voice_tables()}
+    assert ["tone", "yes", f"numpy {np.__version__}"] in tables["Engines"].rows
+    assert dict((r[0], r[2]) for r in tables["Voice profiles"].rows)["hum"] == "tone 330 Hz"
+
+    script = Script("Сұхбат", None, "", [Speaker("aigul", "Айгүл", "interviewee")],
+                    [Segment("aigul", "interviewee", "Сәлем.", 0)], [Chapter("Кіріспе", 0)])
+    cast = cast_script(script, {"interviewee": "hum"})
+    (piece,), stats = synthesize_all([("Сәлеметсіз бе", cast["aigul"])], world / "cache", 16000)
+    assert stats.synthesized == 1
+    from audiobook.audio.pcm import read_wav
+
+    pcm = read_wav(piece.path)
+    spec = np.abs(np.fft.rfft(pcm.samples.astype(np.float64)))
+    assert abs(float(np.fft.rfftfreq(len(pcm.samples), 1 / 16000)[np.argmax(spec)]) - 330) < 5
+    assert pcm.duration == pytest.approx(len("Сәлеметсіз бе") * 0.05, abs=0.05)
