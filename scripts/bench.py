@@ -29,7 +29,7 @@ from audiobook.package.episode import mp3_args
 from audiobook.pipeline import RenderOptions, load_script, script_lines
 from audiobook.text.normalize import user_lexicon
 from audiobook.voice.cast import cast_script
-from audiobook.voice.engines import get_engine
+from audiobook.voice.synth import Voices
 
 ORDINALS = ["бірінші", "екінші", "үшінші", "төртінші", "бесінші", "алтыншы", "жетінші", "сегізінші", "тоғызыншы"]
 
@@ -103,11 +103,10 @@ def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, flo
     script = load_script(article)
     cast = cast_script(script)
     lines, _ = script_lines(script, user_lexicon(None))
-    engines = {p.engine: get_engine(p.engine) for p in cast.values()}
+    voices = Voices(threads=None)  # each model loaded once, with the library's default threads
     t0 = time.perf_counter()
     for line in lines:
-        profile = cast[line.speaker]
-        engines[profile.engine].synthesize(line.spoken, profile)
+        voices.speak(line.spoken, cast[line.speaker])
     synth = time.perf_counter() - t0
     x = decode(episode, 22050)
     with tempfile.TemporaryDirectory() as d:

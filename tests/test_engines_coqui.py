@@ -18,8 +18,9 @@ import pytest
 
 from audiobook.errors import AudiobookError
 from audiobook.voice.engines import Pcm, get_engine
-from audiobook.voice.engines.coqui import model_paths
+from audiobook.voice.engines.coqui import CoquiSettings, CoquiVoice, model_paths
 from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.synth import Voices
 
 
 def _import_coqui() -> Any:
@@ -114,10 +115,16 @@ def mms_folder(parent: Path) -> Path:
 
 
 def profile(model: Path | str, config: Path | str | None = None, **kw: Any) -> VoiceProfile:
-    return VoiceProfile(
-        name="test", engine="coqui", model=str(model), config=str(config) if config else None,
-        source="coqui.toml", **kw,
-    )
+    settings = CoquiSettings(model=Path(model), config=Path(config) if config else None, **kw)
+    return VoiceProfile("test", "coqui", settings, source="coqui.toml")
+
+
+def open_voice(p: VoiceProfile) -> CoquiVoice:
+    return get_engine("coqui").open(p, None)  # type: ignore[return-value]
+
+
+def say(text: str, p: VoiceProfile) -> Pcm:
+    return open_voice(p).speak(text)
 
 
 def is_sound(pcm: Pcm) -> bool:
@@ -137,7 +144,7 @@ def multi(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_checkpoint_and_config_give_audio(single: tuple[Path, Path]) -> None:
     checkpoint, config = single
-    pcm = get_engine("coqui").synthesize(KAZAKH, profile(checkpoint, config))
+    pcm = say(KAZAKH, profile(checkpoint, config))
     assert pcm.samples.dtype == np.int16 and pcm.samples.ndim == 1
     assert pcm.sample_rate == 16000
     assert pcm.duration > 0.1
@@ -147,7 +154,7 @@ def test_checkpoint_and_config_give_audio(single: tuple[Path, Path]) -> None:
 def test_config_beside_the_checkpoint_is_found(single: tuple[Path, Path]) -> None:
     checkpoint, config = single
     assert model_paths(profile(checkpoint)) == (checkpoint, config)
-    assert get_engine("coqui").synthesize("Сәлем.", profile(checkpoint)).duration > 0
+    assert say("Сәлем.", profile(checkpoint)).duration > 0
 
 
 def test_version_names_coqui_and_torch() -> None:
@@ -157,53 +164,56 @@ def test_version_names_coqui_and_torch() -> None:
     assert f"coqui-tts {version('coqui-tts')}" in v and f"torch {torch.__version__}" in v
 
 
-def test_model_loads_once(single: tuple[Path, Path]) -> None:
-    engine = get_engine("coqui")
-    a = engine.load(profile(*single))  # type: ignore[attr-defined]
-    b = engine.load(profile(*single, length_scale=1.5))  # type: ignore[attr-defined]
-    assert a is b
+def test_a_voice_shares_its_model_with_other_settings_only(single: tuple[Path, Path], tmp_path: Path) -> None:
+    a = open_voice(profile(*single))
+    b = a.with_profile(profile(*single, length_scale=1.5))
+    assert b is not None and b.loaded is a.loaded and b.settings.length_scale == 1.5
+    other = tiny_vits(tmp_path / "other")
+    assert a.with_profile(profile(*other)) is None
 
 
 def test_length_scale_reaches_the_model(single: tuple[Path, Path]) -> None:
-    engine = get_engine("coqui")
+    voices = Voices(threads=None)  # as a pool worker keeps them: one loaded model for the three profiles
     # noise_w_scale 0 makes the durations deterministic, so only the length scale differs.
-    short = engine.synthesize(KAZAKH, profile(*single, length_scale=1.0, noise_w_scale=0.0))
-    long = engine.synthesize(KAZAKH, profile(*single, length_scale=2.0, noise_w_scale=0.0))
+    short = voices.speak(KAZAKH, profile(*single, length_scale=1.0, noise_w_scale=0.0))
+    long = voices.speak(KAZAKH, profile(*single, length_scale=2.0, noise_w_scale=0.0))
     assert 1.6 < long.duration / short.duration < 2.4
     # ...and is put back for a profile that does not set it.
-    again = engine.synthesize(KAZAKH, profile(*single, noise_w_scale=0.0))
+    again = voices.speak(KAZAKH, profile(*single, noise_w_scale=0.0))
     assert again.duration == pytest.approx(short.duration, rel=0.02)
+    loaded = {id(voices.get(profile(*single, **kw)).loaded) for kw in ({}, {"length_scale": 2.0})}  # type: ignore[attr-defined]
+    assert len(loaded) == 1
 
 
-def _say(multi: tuple[Path, Path], speaker: int | str | None) -> np.ndarray:
-    engine = get_engine("coqui")
-    engine.load(profile(*multi))  # type: ignore[attr-defined]  # loading draws random numbers too
+def _say(voices: Voices, multi: tuple[Path, Path], speaker: int | str | None) -> np.ndarray:
+    voice = voices.get(profile(*multi, speaker=speaker))  # loading draws random numbers too
     torch.manual_seed(1)  # VITS samples noise: the same seed makes speakers comparable
-    return engine.synthesize("Сәлем.", profile(*multi, speaker=speaker)).samples
+    return voice.speak("Сәлем.").samples
 
 
 def test_speakers_by_name_and_index(multi: tuple[Path, Path]) -> None:
-    anna, bota = _say(multi, "anna"), _say(multi, "bota")
+    voices = Voices(threads=None)
+    anna, bota = _say(voices, multi, "anna"), _say(voices, multi, "bota")
     assert not (len(anna) == len(bota) and np.array_equal(anna, bota))
-    assert np.array_equal(_say(multi, 1), bota)
-    assert np.array_equal(_say(multi, "0"), anna)
-    assert np.array_equal(_say(multi, None), anna)  # default: the first speaker
+    assert np.array_equal(_say(voices, multi, 1), bota)
+    assert np.array_equal(_say(voices, multi, "0"), anna)
+    assert np.array_equal(_say(voices, multi, None), anna)  # default: the first speaker
 
 
 def test_unknown_speaker_lists_them(multi: tuple[Path, Path]) -> None:
     expected = r"^coqui.toml: unknown speaker 'dana'; available: 0 anna, 1 bota$"
     with pytest.raises(AudiobookError, match=expected):
-        get_engine("coqui").synthesize("Сәлем.", profile(*multi, speaker="dana"))
+        open_voice(profile(*multi, speaker="dana"))
 
 
 def test_speaker_for_a_single_speaker_model(single: tuple[Path, Path]) -> None:
     with pytest.raises(AudiobookError, match="the model has one speaker; remove 'speaker'"):
-        get_engine("coqui").synthesize("Сәлем.", profile(*single, speaker="anna"))
+        open_voice(profile(*single, speaker="anna"))
 
 
 def test_mms_folder_loads_through_coquis_fairseq_loader(tmp_path: Path) -> None:
     folder = mms_folder(tmp_path)
-    pcm = get_engine("coqui").synthesize("сәлеметсіз бе", profile(folder))
+    pcm = say("сәлеметсіз бе", profile(folder))
     assert pcm.sample_rate == 16000 and pcm.duration > 0.05 and is_sound(pcm)
 
 
@@ -212,20 +222,20 @@ def test_mms_folder_loads_through_coquis_fairseq_loader(tmp_path: Path) -> None:
 
 def test_missing_checkpoint(tmp_path: Path) -> None:
     with pytest.raises(AudiobookError, match=rf"^{tmp_path}/model.pth: model file not found; .*coqui.toml"):
-        get_engine("coqui").synthesize("Сәлем.", profile(tmp_path / "model.pth"))
+        open_voice(profile(tmp_path / "model.pth"))
 
 
 def test_missing_config(tmp_path: Path) -> None:
     (tmp_path / "model.pth").write_bytes(b"x")
     with pytest.raises(AudiobookError, match=rf"^{tmp_path}/config.json: model config not found"):
-        get_engine("coqui").synthesize("Сәлем.", profile(tmp_path / "model.pth"))
+        open_voice(profile(tmp_path / "model.pth"))
 
 
 def test_checkpoint_that_is_not_a_model(tmp_path: Path, single: tuple[Path, Path]) -> None:
     bad = tmp_path / "model.pth"
     bad.write_bytes(b"not a checkpoint" * 10)
     with pytest.raises(AudiobookError) as e:
-        get_engine("coqui").synthesize("Сәлем.", profile(bad, single[1]))
+        open_voice(profile(bad, single[1]))
     msg = str(e.value)
     assert msg.startswith(f"{bad}: Coqui could not load this model (") and "\n" not in msg
 
@@ -235,7 +245,7 @@ def test_mms_folder_without_vocab(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "config.json").write_text("{}")
     with pytest.raises(AudiobookError, match=r"not an MMS model folder \(no vocab.txt\)"):
-        get_engine("coqui").synthesize("Сәлем.", profile(folder))
+        open_voice(profile(folder))
 
 
 def test_mms_folder_renamed(tmp_path: Path) -> None:
@@ -244,4 +254,4 @@ def test_mms_folder_renamed(tmp_path: Path) -> None:
     for name in ("config.json", "vocab.txt", "G_100000.pth"):
         (folder / name).write_text("x")
     with pytest.raises(AudiobookError, match="only when its path contains 'fairseq'"):
-        get_engine("coqui").synthesize("Сәлем.", profile(folder))
+        open_voice(profile(folder))

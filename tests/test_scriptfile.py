@@ -13,6 +13,7 @@ from audiobook.text.parse import parse_article
 from audiobook.text.script import Script
 from audiobook.text.scriptfile import dump_json, dump_yaml, format_script, is_script_file, load_script_file
 from audiobook.text.source import read_text
+from audiobook.voice.resolve import find_profile
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 
@@ -45,7 +46,7 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
 
 def error_of(path: Path) -> str:
     with pytest.raises(AudiobookError) as e:
-        load_script_file(path)
+        load_script_file(path, check_voice=find_profile)
     msg = str(e.value)
     assert "\n" not in msg
     return msg

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +13,13 @@ from measure import median_pitch
 
 from audiobook.audio.pcm import read_wav, trim_silence
 from audiobook.voice.engines import Pcm, get_engine
-from audiobook.voice.profile import VoiceProfile, find_profile
+from audiobook.voice.engines.espeak import EspeakSettings
+from audiobook.voice.engines.piper import PiperSettings
+from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.resolve import find_profile
 from audiobook.voice.synth import cache_root, synthesize_all
+
+MULTI = Path(__file__).parent / "data" / "multispeaker-test.onnx"  # speaker n: a sine of 220 Hz * (1 + n)
 
 SENTENCES = ["Бірінші сөйлем.", "Екінші сөйлем бұл.", "Үшінші сөйлем де бар."]
 
@@ -44,7 +48,7 @@ def test_pieces_are_trimmed_and_at_episode_rate(tmp_path: Path) -> None:
     pcm = read_wav(pieces[0].path)
     assert pcm.sample_rate == 44100 == pieces[0].sample_rate
     assert len(pcm.samples) == pieces[0].frames
-    raw = get_engine("espeak").synthesize(SENTENCES[1], find_profile("kk-narrator"))
+    raw = get_engine("espeak").open(find_profile("kk-narrator"), None).speak(SENTENCES[1])
     # Same speech, resampled: the duration is kept to within the trimmed silence.
     assert -0.001 < raw.duration - pcm.duration < 0.6
 
@@ -89,7 +93,8 @@ def test_no_cache_uses_a_throwaway_folder() -> None:
 def test_workers_only_when_the_work_outweighs_starting_them(tmp_path: Path) -> None:
     from audiobook.voice.synth import ESPEAK_POOL_MIN, Job, auto_jobs, cpu_cores
 
-    espeak, piper = VoiceProfile("e", "espeak"), VoiceProfile("p", "piper", model="x.onnx")
+    espeak = VoiceProfile("e", "espeak", EspeakSettings())
+    piper = VoiceProfile("p", "piper", PiperSettings(Path("x.onnx")))
     few = [Job(f"сөйлем {i}", espeak, tmp_path / f"{i}.wav") for i in range(3)]
     many = [Job(f"сөйлем {i}", espeak, tmp_path / f"{i}.wav") for i in range(ESPEAK_POOL_MIN)]
     assert auto_jobs([]) == 1 and auto_jobs(few) == 1
@@ -97,28 +102,58 @@ def test_workers_only_when_the_work_outweighs_starting_them(tmp_path: Path) -> N
     assert auto_jobs([*few, Job("сөйлем", piper, tmp_path / "p.wav")]) == cpu_cores()
 
 
-def test_workers_fork_only_where_it_is_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """espeak-ng workers fork (milliseconds to start, engine already loaded); a neural engine's spawn, and
-    so does everything once this process has loaded one (its thread pools do not survive a fork)."""
-    import audiobook.voice.engines as engines
-    from audiobook.voice.synth import CAN_FORK, Job, _start_method
+FORK_CHECK = f"""
+import threading
+from pathlib import Path
+from audiobook.voice.engines import get_engine
+from audiobook.voice.engines.espeak import EspeakSettings
+from audiobook.voice.engines.piper import PiperSettings
+from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.synth import Job, _start_method
 
-    monkeypatch.setattr(engines, "_instances", {})  # as in a fresh process: no engine loaded yet
-    espeak, piper = VoiceProfile("e", "espeak"), VoiceProfile("p", "piper", model="x.onnx")
-    jobs = [Job("сөйлем", espeak, tmp_path / "e.wav")]
-    assert _start_method(jobs).get_start_method() == ("fork" if CAN_FORK else "spawn")
-    assert _start_method([*jobs, Job("сөйлем", piper, tmp_path / "p.wav")]).get_start_method() == "spawn"
-    assert _start_method(jobs).get_start_method() == "spawn"  # piper is loaded now
-    monkeypatch.setattr(engines, "_instances", {})  # unloaded again, so only the thread below decides
-    # Another thread might hold a lock the child would wait on forever: spawn while one runs.
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        assert _start_method(jobs).get_start_method() == "spawn"
-    finally:
-        release.set()
-        other.join()
+espeak = VoiceProfile("e", "espeak", EspeakSettings())
+piper = VoiceProfile("p", "piper", PiperSettings(Path({str(MULTI)!r})))
+jobs = [Job("сөйлем", espeak, Path("e.wav"))]
+print(_start_method(jobs).get_start_method())
+print(_start_method([*jobs, Job("сөйлем", piper, Path("p.wav"))]).get_start_method())
+release = threading.Event()
+other = threading.Thread(target=release.wait)
+other.start()
+print(_start_method(jobs).get_start_method())
+release.set()
+other.join()
+print(_start_method(jobs).get_start_method())
+get_engine("piper").open(piper, 1).speak("Hello.")
+print(_start_method(jobs).get_start_method())
+"""
+
+
+@pytest.mark.slow
+def test_workers_fork_only_where_it_is_safe() -> None:
+    """In a fresh process: espeak-ng workers fork (milliseconds to start, engine already loaded); a neural
+    engine's spawn; so do all while another thread runs (it may hold a lock the child would wait on
+    forever), and all once this process has loaded onnxruntime (its thread pools do not survive a fork)."""
+    from audiobook.voice.synth import CAN_FORK
+
+    out = subprocess.run([sys.executable, "-c", FORK_CHECK], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    fork = "fork" if CAN_FORK else "spawn"
+    assert out.stdout.split() == [fork, "spawn", "spawn", fork, "spawn"]
+
+
+@pytest.mark.slow
+def test_a_pool_of_neural_workers_gives_each_speaker_its_voice(tmp_path: Path) -> None:
+    """Two spawned workers, three speakers of one model, each worker opening the model once: every piece
+    has the pitch of its own speaker."""
+    profiles = [VoiceProfile(f"s{n}", "piper", PiperSettings(MULTI, speaker=n)) for n in range(3)]
+    texts = [(f"Hello number {i}.", profiles[i % 3]) for i in range(6)]
+    pieces, stats = synthesize_all(texts, tmp_path, 16000, jobs=2)
+    assert stats.synthesized == 6
+    for (_, p), piece in zip(texts, pieces, strict=True):
+        pcm = read_wav(piece.path)
+        spec = np.abs(np.fft.rfft(pcm.samples.astype(np.float64)))
+        hz = float(np.fft.rfftfreq(len(pcm.samples), 1 / pcm.sample_rate)[np.argmax(spec)])
+        assert round(hz / 220) == 1 + p.settings.speaker  # type: ignore[attr-defined]
 
 
 def test_a_corrupted_cache_file_is_a_clear_error(tmp_path: Path) -> None:

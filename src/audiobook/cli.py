@@ -293,7 +293,7 @@ def normalize(
 @friendly
 def voices() -> None:
     """List the engines, the voice profiles, and the models found."""
-    from audiobook.voice.models import describe_voices
+    from audiobook.voice.report import describe_voices
 
     typer.echo(describe_voices(), nl=False)
 

@@ -18,6 +18,7 @@ from audiobook.errors import AudiobookError
 from audiobook.text.script import Script
 from audiobook.voice.cast import cast_script
 from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.resolve import find_profile
 from audiobook.voice.synth import SynthStats, cache_root, synthesize_all
 
 ASSEMBLY_RATE = 22050  # the engines' native rate; the encoder resamples to the output rate
@@ -60,7 +61,7 @@ def load_script(path: Path) -> Script:
     from audiobook.text.scriptfile import is_script_file, load_script_file
 
     if is_script_file(path):
-        return load_script_file(path)
+        return load_script_file(path, check_voice=find_profile)
     from audiobook.text.parse import parse_article
     from audiobook.text.source import read_text
 

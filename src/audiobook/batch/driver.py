@@ -126,7 +126,7 @@ def _options_for(art: Article, opts: BatchOptions) -> RenderOptions:
 def shared_digest(render: RenderOptions) -> str:
     """What every episode depends on besides its own files: the tool, the voice folders (profiles,
     cast, lexicon) and the models found, with their sizes and times."""
-    from audiobook.voice.models import find_models
+    from audiobook.voice.modelfiles import find_models
     from audiobook.voice.profile import voice_dirs
 
     h = hashlib.sha256(f"audiobook {__version__}\n".encode())

@@ -14,6 +14,7 @@ Rules chosen for edited files:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -145,8 +146,14 @@ class _File:
         return AudiobookError(f"{where}: {' '.join(problem.split())}")
 
 
-def load_script_file(path: Path) -> Script:
-    """Read an edited YAML (or JSON) script; any problem is an AudiobookError naming file and line."""
+# Checks a speaker's voice reference (raises AudiobookError for an unknown one); the voice stage's
+# `audiobook.voice.resolve.find_profile`, passed in by the caller so that text does not depend on voice.
+VoiceCheck = Callable[[str], object]
+
+
+def load_script_file(path: Path, check_voice: VoiceCheck | None = None) -> Script:
+    """Read an edited YAML (or JSON) script; any problem is an AudiobookError naming file and line.
+    `check_voice`: how speakers' voice references are checked; None leaves that to the cast."""
     text = read_text(path)
     root: yaml.Node | None = None
     if path.suffix.lower() == ".json":
@@ -175,7 +182,7 @@ def load_script_file(path: Path) -> Script:
         except yaml.YAMLError as e:
             problem = " ".join(str(e).split())
             raise AudiobookError(f"{path}: invalid YAML ({problem}); fix the syntax") from None
-    return _build(data, _File(path, root))
+    return _build(data, _File(path, root), check_voice)
 
 
 def _keys(f: _File, d: dict[str, Any], allowed: tuple[str, ...], where: tuple[str | int, ...]) -> None:
@@ -210,27 +217,27 @@ def _role(f: _File, value: Any, where: tuple[str | int, ...]) -> Role:
     return value  # type: ignore[no-any-return]
 
 
-def _voice(f: _File, ref: Any, sid: str, where: tuple[str | int, ...]) -> str | None:
+def _voice(f: _File, ref: Any, sid: str, where: tuple[str | int, ...], check: VoiceCheck | None) -> str | None:
     if ref is None or ref == "":
         return None
     if not isinstance(ref, str):
         raise f.error(where, f"voice of speaker '{sid}' must be a profile name or path, got {ref!r}")
-    from audiobook.voice.profile import find_profile  # late: keeps parsing usable without the audio stack
-
     resolved = ref
     if (ref.endswith(".toml") or "/" in ref) and not Path(ref).expanduser().is_absolute():
         beside = f.path.parent / ref  # a path in the script is relative to the script, not the cwd
         if beside.exists():
             resolved = str(beside.resolve())
+    if check is None:
+        return resolved
     try:
-        find_profile(resolved)
+        check(resolved)
     except AudiobookError as e:
         raise f.error(where, f"unknown voice '{ref}' for speaker '{sid}' ({e}); "
                       "use a profile name from voices/, NAME:SPEAKER or a path to a .toml") from None
     return resolved
 
 
-def _build(data: Any, f: _File) -> Script:
+def _build(data: Any, f: _File, check_voice: VoiceCheck | None) -> Script:
     if not isinstance(data, dict):
         raise f.error((), "not a script (expected title, speakers, chapters and segments); "
                       "make one with `audiobook script ARTICLE --yaml`")
@@ -254,7 +261,7 @@ def _build(data: Any, f: _File) -> Script:
             raise f.error((*at, "id"), f"speaker id '{sid}' is used twice; give each speaker its own id")
         name = _str(f, d, "name", at, required=False) or sid
         role = _role(f, d.get("role"), (*at, "role"))
-        voice = _voice(f, d.get("voice"), sid, (*at, "voice"))
+        voice = _voice(f, d.get("voice"), sid, (*at, "voice"), check_voice)
         speakers.append(Speaker(id=sid, name=name, role=role, voice=voice))
     by_id = {s.id: s for s in speakers}
 

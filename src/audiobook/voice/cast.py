@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 from audiobook.errors import AudiobookError
 from audiobook.text.script import ROLES, Script
-from audiobook.voice.engines import engine_names
-from audiobook.voice.models import FoundModel, kazakh_piper_models
-from audiobook.voice.profile import VoiceProfile, find_profile, voice_dirs
+from audiobook.voice.engines import engine_names, get_engine
+from audiobook.voice.modelfiles import FoundModel, kazakh_piper_models
+from audiobook.voice.profile import VoiceProfile, voice_dirs
+from audiobook.voice.resolve import find_profile
 
 # Used when no Kazakh Piper voice is found: three espeak-ng Kazakh voices that sound clearly apart.
 BUILTIN_CAST: dict[str, str] = {
@@ -52,10 +53,11 @@ def piper_cast(models: list[FoundModel] | None = None) -> dict[str, str] | None:
 def piper_hint(used: Iterable[VoiceProfile] | None = None) -> str | None:
     """What to tell the user when there is no Kazakh Piper voice (or too few speakers for three roles).
 
-    `used`: the profiles actually cast; the "none found" hint is only given when one of them is espeak-ng."""
+    `used`: the profiles actually cast; the "none found" hint is only given when one of them is not neural
+    (espeak-ng)."""
     models = kazakh_piper_models()
     if not models:
-        if used is not None and not any(p.engine == "espeak" for p in used):
+        if used is not None and all(get_engine(p.engine).neural for p in used):
             return None
         return f"No Kazakh Piper voice found; for natural voices run: {DOWNLOAD_COMMAND}"
     speakers = sum(max(m.num_speakers, 1) for m in models)
@@ -146,16 +148,8 @@ def alternates(defaults: dict[str, str], role: str) -> list[str]:
 
 def check_profile(profile: VoiceProfile) -> None:
     """Fail before any synthesis on what a profile names but cannot be had: an unknown engine, a missing
-    model or config file. Loading the model itself is left to the engine, in the worker that uses it."""
-    where = profile.source or f"voice '{profile.name}'"
+    model or config file (the engine's own check). Loading the model is left to the worker that uses it."""
     if profile.engine not in engine_names():
         names = ", ".join(engine_names())
-        raise AudiobookError(f"{where}: unknown engine '{profile.engine}'; use one of: {names}")
-    if profile.engine == "piper":
-        from audiobook.voice.engines.piper import model_paths as piper_paths
-
-        piper_paths(profile)
-    elif profile.engine == "coqui":
-        from audiobook.voice.engines.coqui import model_paths as coqui_paths
-
-        coqui_paths(profile)
+        raise AudiobookError(f"{profile.where}: unknown engine '{profile.engine}'; use one of: {names}")
+    get_engine(profile.engine).check(profile)

@@ -24,7 +24,7 @@ from pathlib import Path
 from audiobook.audio.pcm import resample, trim_silence, wav_frames, write_wav
 from audiobook.errors import AudiobookError
 from audiobook.parallel import cpu_cores
-from audiobook.voice.engines import get_engine, loaded_engines, set_engine_threads
+from audiobook.voice.engines import Pcm, Voice, engine_names, get_engine
 from audiobook.voice.profile import VoiceProfile
 
 CACHE_FORMAT = "1"  # bump when the stored form of a piece changes
@@ -80,32 +80,60 @@ ESPEAK_POOL_MIN = 8 if CAN_FORK else 64
 
 def auto_jobs(todo: list[Job]) -> int:
     """One worker per core when the work outweighs starting them: any neural voice, or many espeak pieces."""
-    neural = any(j.profile.engine != "espeak" for j in todo)
+    neural = any(get_engine(j.profile.engine).neural for j in todo)
     return cpu_cores() if todo and (neural or len(todo) >= ESPEAK_POOL_MIN) else 1
 
 
 def _start_method(todo: list[Job]) -> BaseContext:
     """fork where it is safe: a forked worker starts in milliseconds with the engine already loaded, a
-    spawned one imports everything again (~0.3 s). Safe means every engine the work needs, and every one
-    this process has loaded, survives a fork (onnxruntime's and torch's thread pools do not), and no other
-    Python thread is running: one could hold a lock (a stream's, the engine's) that the child then waits
-    on forever."""
-    for name in {job.profile.engine for job in todo}:
-        get_engine(name)  # loaded, so the check below covers the engines the work needs too
-    if CAN_FORK and threading.active_count() == 1 and all(e.fork_safe for e in loaded_engines()):
+    spawned one imports everything again (~0.3 s). Safe means every engine the work needs survives a fork,
+    no fork-unsafe engine's runtime is loaded in this process (onnxruntime's and torch's thread pools do
+    not survive one), and no other Python thread is running: one could hold a lock (a stream's, the
+    engine's) that the child then waits on forever."""
+    needed = {get_engine(job.profile.engine) for job in todo}
+    loaded = {e for e in map(get_engine, engine_names()) if not e.fork_safe and e.runtime_loaded()}
+    if CAN_FORK and threading.active_count() == 1 and all(e.fork_safe for e in needed) and not loaded:
         return get_context("fork")
     return get_context("spawn")
 
 
+class Voices:
+    """The voices one process has opened, each model loaded once; `threads` is each one's share of cores."""
+
+    def __init__(self, threads: int | None) -> None:
+        self.threads = threads
+        self._open: dict[VoiceProfile, Voice] = {}
+
+    def get(self, profile: VoiceProfile) -> Voice:
+        if profile not in self._open:
+            # Another profile of a model already loaded (another speaker, pace) shares that model.
+            shared = (v.with_profile(profile) for v in list(self._open.values()) if v.profile.engine == profile.engine)
+            voice = next((v for v in shared if v is not None), None)
+            self._open[profile] = voice or get_engine(profile.engine).open(profile, self.threads)
+        return self._open[profile]
+
+    def speak(self, text: str, profile: VoiceProfile) -> Pcm:
+        return self.get(profile).speak(text)
+
+
+_worker: Voices | None = None  # a pool worker's voices, made by _init_worker
+
+
 def _init_worker(threads: int) -> None:
+    global _worker
     # Ctrl-C is the parent's to handle: workers stop when it shuts the pool down, without tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    set_engine_threads(threads)
+    _worker = Voices(threads)
 
 
-def _make_piece(job: Job, rate: int, trim_db: float) -> tuple[int, int]:
-    """Runs in a worker: one engine instance per process, so a model loads once per worker."""
-    pcm = get_engine(job.profile.engine).synthesize(job.spoken, job.profile)
+def _work(job: Job, rate: int, trim_db: float) -> tuple[int, int]:
+    """Runs in a pool worker, with the voices that worker has loaded."""
+    assert _worker is not None, "worker not initialised"
+    return _make_piece(_worker, job, rate, trim_db)
+
+
+def _make_piece(voices: Voices, job: Job, rate: int, trim_db: float) -> tuple[int, int]:
+    pcm = voices.speak(job.spoken, job.profile)
     pcm = resample(trim_silence(pcm, trim_db), rate)
     job.path.parent.mkdir(parents=True, exist_ok=True)
     write_wav(job.path, pcm)
@@ -144,9 +172,9 @@ def synthesize_all(
     if jobs <= 1 or len(ordered) < 2:
         # The engine gets the cores this process may run on (its CPU affinity), no more: onnxruntime's
         # default pool would otherwise size itself by the machine and pin threads outside that set.
-        set_engine_threads(cpu_cores())
+        voices = Voices(cpu_cores())
         for job in ordered:
-            _make_piece(job, rate, trim_db)
+            _make_piece(voices, job, rate, trim_db)
             done += 1
             if on_progress:
                 on_progress(done, len(ordered))
@@ -155,7 +183,7 @@ def synthesize_all(
         threads = max(1, cpu_cores() // jobs)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(ordered),
                                  initializer=_init_worker, initargs=(threads,)) as pool:
-            futures = [pool.submit(_make_piece, job, rate, trim_db) for job in ordered]
+            futures = [pool.submit(_work, job, rate, trim_db) for job in ordered]
             try:
                 for fut in as_completed(futures):
                     fut.result()

@@ -7,6 +7,9 @@ torch is imported only when this engine is first used; it takes seconds.
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,8 +17,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from audiobook.errors import AudiobookError
-from audiobook.voice.engines import Pcm, engine_threads
-from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.engines.base import (
+    Pcm,
+    Requirements,
+    Summary,
+    first_line,
+    parse_settings,
+    peak_to_int16,
+    settings_of,
+)
+from audiobook.voice.profile import Settings, VoiceProfile
 
 if TYPE_CHECKING:
     from TTS.api import TTS
@@ -26,47 +37,33 @@ PEAK = 0.89  # same segment peak as the piper engine, so engines mix at a simila
 INSTALL_DOC = "see docs/voices.md (Coqui, CPU install)"
 
 
-class CoquiEngine:
-    name = "coqui"
-    fork_safe = False  # torch's thread pools
+@dataclass(frozen=True)
+class CoquiSettings(Settings):
+    model: Path  # a checkpoint (.pth), or an MMS model folder
+    config: Path | None = None  # the checkpoint's config.json; default: beside it; not used for MMS
+    speaker: int | str | None = None  # speaker name or index in a multi-speaker model
+    length_scale: float | None = None
+    noise_scale: float | None = None
+    noise_w_scale: float | None = None
 
-    def __init__(self) -> None:
-        self._api = _import_tts()
-        self._models: dict[tuple[str, str], TTS] = {}
-        # Coqui logs every sentence, and warns about things that do not matter here (e.g. "Could not
-        # identify language" for MMS); a render makes thousands of calls and reports its own errors.
-        logging.getLogger("TTS").setLevel(logging.ERROR)
 
-    def version(self) -> str:
-        import torch
+class CoquiVoice:
+    """A Coqui model loaded once, speaking with one profile's settings."""
 
-        return f"coqui-tts {metadata.version('coqui-tts')}; torch {torch.__version__}; r{ENGINE_REVISION}"
+    def __init__(self, profile: VoiceProfile, tts: TTS, files: tuple[Path, Path | None]) -> None:
+        self.profile = profile
+        self.settings: CoquiSettings = settings_of(profile, CoquiSettings)
+        self.loaded = tts
+        self._files = files
+        self.speaker = resolve_speaker(profile, tts.speakers if tts.is_multi_speaker else [])
 
-    def load(self, profile: VoiceProfile) -> TTS:
-        """The profile's model, loaded once per (model, config) per process."""
-        checkpoint, config = model_paths(profile)
-        key = (str(checkpoint), str(config or ""))
-        if key not in self._models:
-            if threads := engine_threads():
-                import torch
+    def with_profile(self, profile: VoiceProfile) -> CoquiVoice | None:
+        if profile.engine != ENGINE.name or model_paths(profile) != self._files:
+            return None
+        return CoquiVoice(profile, self.loaded, self._files)
 
-                torch.set_num_threads(threads)  # a pool worker's share of the cores
-            try:
-                self._models[key] = self._api(
-                    model_path=str(checkpoint),
-                    config_path=str(config) if config else None,
-                    progress_bar=False,
-                )
-            except Exception as e:  # torch / Coqui raise many types for a file that is not their model
-                raise AudiobookError(
-                    f"{checkpoint}: Coqui could not load this model ({_first_line(e)}); "
-                    f"check 'model' and 'config' in {_where(profile)}"
-                ) from None
-        return self._models[key]
-
-    def synthesize(self, text: str, profile: VoiceProfile) -> Pcm:
-        tts = self.load(profile)
-        speaker = resolve_speaker(profile, tts.speakers if tts.is_multi_speaker else [])
+    def speak(self, text: str) -> Pcm:
+        tts, where = self.loaded, self.profile.where
         model = tts.synthesizer.tts_model
         # One loaded model serves several profiles: set its inference knobs for every call.
         defaults = getattr(model, "_audiobook_defaults", None)
@@ -75,20 +72,75 @@ class CoquiEngine:
             model._audiobook_defaults = defaults
         for key, attr in _KNOBS.items():
             if hasattr(model, attr):
-                value = getattr(profile, key)
+                value = getattr(self.settings, key)
                 setattr(model, attr, defaults[attr] if value is None else float(value))
         try:
-            wav = tts.tts(text, speaker=speaker)
+            wav = tts.tts(text, speaker=self.speaker)
         except Exception as e:
             raise AudiobookError(
-                f"{profile.model}: Coqui could not synthesize {text[:40]!r} ({_first_line(e)}); "
-                f"check the model or fix {_where(profile)}"
+                f"{self.settings.model}: Coqui could not synthesize {text[:40]!r} ({first_line(e)}); "
+                f"check the model or fix {where}"
             ) from None
         audio = np.asarray(wav, dtype=np.float32).reshape(-1)
         if audio.size == 0:
-            raise AudiobookError(f"{_where(profile)}: Coqui made no audio for {text[:60]!r}; check the text")
+            raise AudiobookError(f"{where}: Coqui made no audio for {text[:60]!r}; check the text")
         rate = int(tts.synthesizer.output_sample_rate)
-        return Pcm(_to_int16(audio), rate)
+        return Pcm(peak_to_int16(audio, PEAK), rate)
+
+
+class CoquiEngine:
+    name = "coqui"
+    settings_type: type[Settings] = CoquiSettings
+    requirements = Requirements(
+        modules=("TTS", "torch"), dists=("coqui-tts", "torch"), extra="coqui", doc="docs/voices.md"
+    )
+    neural = True
+    fork_safe = False  # torch's thread pools
+
+    def parse(self, table: Mapping[str, Any], base: Path, where: str) -> CoquiSettings:
+        if table.get("model") is None:
+            raise AudiobookError(f'{where}: no model given; add model = "path/to/model.pth" or an MMS folder')
+        settings: CoquiSettings = parse_settings(CoquiSettings, table, base, where)
+        return settings
+
+    def check(self, profile: VoiceProfile) -> None:
+        model_paths(profile)
+
+    def summary(self, profile: VoiceProfile) -> Summary:
+        s: CoquiSettings = settings_of(profile, CoquiSettings)
+        status = "ok" if s.model.exists() else "model file not found"
+        return Summary(str(s.model), "" if s.speaker is None else str(s.speaker), status)
+
+    def version(self) -> str:
+        _import_tts()
+        import torch
+
+        return f"coqui-tts {metadata.version('coqui-tts')}; torch {torch.__version__}; r{ENGINE_REVISION}"
+
+    def open(self, profile: VoiceProfile, threads: int | None) -> CoquiVoice:
+        api = _import_tts()
+        # Coqui logs every sentence, and warns about things that do not matter here (e.g. "Could not
+        # identify language" for MMS); a render makes thousands of calls and reports its own errors.
+        logging.getLogger("TTS").setLevel(logging.ERROR)
+        checkpoint, config = files = model_paths(profile)
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)  # a pool worker's share of the cores
+        try:
+            tts = api(model_path=str(checkpoint), config_path=str(config) if config else None, progress_bar=False)
+        except Exception as e:  # torch / Coqui raise many types for a file that is not their model
+            raise AudiobookError(
+                f"{checkpoint}: Coqui could not load this model ({first_line(e)}); "
+                f"check 'model' and 'config' in {profile.where}"
+            ) from None
+        return CoquiVoice(profile, tts, files)
+
+    def runtime_loaded(self) -> bool:
+        return "torch" in sys.modules
+
+
+ENGINE = CoquiEngine()
 
 
 # Profile key -> attribute of Coqui's VITS model read at inference.
@@ -103,15 +155,15 @@ def _import_tts() -> Any:
     """`TTS.api.TTS`, or a one-line error for each way a Coqui install is known to break."""
     try:
         from TTS.api import TTS
-    except ModuleNotFoundError:
-        raise  # the registry turns this into "pip install 'audiobook[coqui]'"
+    except ModuleNotFoundError as e:
+        raise AudiobookError(CoquiEngine.requirements.missing_message("coqui", e.name or "?")) from None
     except OSError as e:
         # PyPI's torchaudio wheels are linked against CUDA builds of torch and fail to load with a CPU torch.
         raise AudiobookError(
-            f"engine 'coqui': torchaudio does not load with this torch ({_first_line(e)}); {INSTALL_DOC}"
+            f"engine 'coqui': torchaudio does not load with this torch ({first_line(e)}); {INSTALL_DOC}"
         ) from None
     except ImportError as e:  # Coqui raises ImportError itself when torchaudio or torchcodec is missing
-        raise AudiobookError(f"engine 'coqui': {_first_line(e)}; {INSTALL_DOC}") from None
+        raise AudiobookError(f"engine 'coqui': {first_line(e)}; {INSTALL_DOC}") from None
     return TTS
 
 
@@ -121,21 +173,18 @@ def model_paths(profile: VoiceProfile) -> tuple[Path, Path | None]:
     A folder is an MMS (fairseq) model: Coqui takes the checkpoint inside it and reads config.json and
     vocab.txt beside it itself, and only does so when the path contains "fairseq". A file is a Coqui
     checkpoint whose config.json is `config`, or beside it."""
-    if not profile.model:
-        raise AudiobookError(
-            f'{_where(profile)}: no model given; add model = "path/to/model.pth" or an MMS folder'
-        )
-    model = Path(profile.model)
+    s: CoquiSettings = settings_of(profile, CoquiSettings)
+    model = s.model
     if not model.exists():
         raise AudiobookError(
             f"{model}: model file not found; download it (see docs/voices.md) or fix 'model' in "
-            f"{_where(profile)}"
+            f"{profile.where}"
         )
     if model.is_dir():
         for needed in ("config.json", "vocab.txt"):
             if not (model / needed).is_file():
                 raise AudiobookError(
-                    f"{model}: not an MMS model folder (no {needed}); point 'model' in {_where(profile)} "
+                    f"{model}: not an MMS model folder (no {needed}); point 'model' in {profile.where} "
                     "at the folder Coqui downloaded (tts_models--kaz--fairseq--vits)"
                 )
         checkpoints = sorted(model.glob("G_*.pth")) or sorted(model.glob("*.pth"))
@@ -155,23 +204,23 @@ def model_paths(profile: VoiceProfile) -> tuple[Path, Path | None]:
         raise AudiobookError(
             f"{model}: Coqui treats paths containing 'fairseq' as MMS folders; rename the file or its folder"
         )
-    config = Path(profile.config) if profile.config else model.parent / "config.json"
+    config = s.config or model.parent / "config.json"
     if not config.is_file():
         raise AudiobookError(
             f"{config}: model config not found; put config.json beside the checkpoint or set 'config' in "
-            f"{_where(profile)}"
+            f"{profile.where}"
         )
     return model, config
 
 
 def resolve_speaker(profile: VoiceProfile, speakers: list[str]) -> str | None:
     """The profile's speaker (name, or index into the model's speaker list) as Coqui's speaker name."""
-    sp = profile.speaker
+    sp = settings_of(profile, CoquiSettings).speaker
     if not speakers:
         if sp is None or sp in (0, "0"):
             return None
         raise AudiobookError(
-            f"{_where(profile)}: speaker {sp!r} given but the model has one speaker; remove 'speaker'"
+            f"{profile.where}: speaker {sp!r} given but the model has one speaker; remove 'speaker'"
         )
     if sp is None:
         return speakers[0]
@@ -182,21 +231,4 @@ def resolve_speaker(profile: VoiceProfile, speakers: list[str]) -> str | None:
         if 0 <= i < len(speakers):
             return speakers[i]
     available = ", ".join(f"{i} {name}" for i, name in enumerate(speakers))
-    raise AudiobookError(f"{_where(profile)}: unknown speaker {sp!r}; available: {available}")
-
-
-def _to_int16(audio: np.ndarray) -> np.ndarray:
-    peak = float(np.max(np.abs(audio)))
-    if peak > 1e-6:
-        audio = audio * (PEAK / peak)
-    return np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
-
-
-def _where(profile: VoiceProfile) -> str:
-    return profile.source or f"voice profile '{profile.name}'"
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
-    line = next((t.strip() for t in text if t.strip()), type(e).__name__)
-    return line if len(line) <= 160 else line[:157] + "..."
+    raise AudiobookError(f"{profile.where}: unknown speaker {sp!r}; available: {available}")

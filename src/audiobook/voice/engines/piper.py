@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,11 +13,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from audiobook.errors import AudiobookError
-from audiobook.voice.engines import Pcm, engine_threads
-from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.engines.base import (
+    Pcm,
+    Requirements,
+    Summary,
+    first_line,
+    parse_settings,
+    peak_to_int16,
+    settings_of,
+)
+from audiobook.voice.profile import Settings, VoiceProfile
 
 if TYPE_CHECKING:
-    from piper import PiperVoice
+    from piper import PiperVoice as _PiperModel
 
 # Bump when this module changes the audio made from the same model and settings (cache key).
 ENGINE_REVISION = "1"
@@ -27,75 +37,119 @@ PEAK = 0.89
 DOWNLOAD_HINT = "python -m piper.download_voices kk_KZ-issai-high --data-dir voices"
 
 
+@dataclass(frozen=True)
+class PiperSettings(Settings):
+    model: Path  # the .onnx file
+    config: Path | None = None  # the model's .onnx.json; default: beside the model
+    speaker: int | str | None = None  # speaker id or name in a multi-speaker model
+    length_scale: float | None = None
+    noise_scale: float | None = None
+    noise_w_scale: float | None = None
+
+
+class PiperVoice:
+    """A Piper voice model loaded once (an onnxruntime session), speaking with one profile's settings."""
+
+    def __init__(self, profile: VoiceProfile, loaded: _PiperModel, files: tuple[Path, Path]) -> None:
+        self.profile = profile
+        self.settings: PiperSettings = settings_of(profile, PiperSettings)
+        self.loaded = loaded  # piper's own PiperVoice
+        self._files = files
+        cfg = loaded.config
+        self.speaker_id = resolve_speaker(self.settings.speaker, cfg.speaker_id_map, cfg.num_speakers, profile.where)
+
+    def with_profile(self, profile: VoiceProfile) -> PiperVoice | None:
+        if profile.engine != ENGINE.name or model_paths(profile) != self._files:
+            return None
+        return PiperVoice(profile, self.loaded, self._files)
+
+    def speak(self, text: str) -> Pcm:
+        from piper import SynthesisConfig
+
+        s, where = self.settings, self.profile.where
+        syn = SynthesisConfig(
+            speaker_id=self.speaker_id,
+            length_scale=s.length_scale,
+            noise_scale=s.noise_scale,
+            noise_w_scale=s.noise_w_scale,
+            normalize_audio=False,
+        )
+        try:
+            chunks = [c.audio_float_array for c in self.loaded.synthesize(text, syn) if c.audio_float_array.size]
+        except Exception as e:  # onnxruntime / phonemizer errors are long and multi-line
+            raise AudiobookError(
+                f"{s.model}: piper could not synthesize with this model ({first_line(e)}); "
+                f"check the model and its config, or fix {where}"
+            ) from None
+        if not chunks:
+            raise AudiobookError(
+                f"{where}: piper made no audio for {text[:60]!r} (nothing it can pronounce); check the text"
+            )
+        rate = self.loaded.config.sample_rate
+        return Pcm(_join(chunks, rate), rate)
+
+
 class PiperEngine:
     name = "piper"
+    settings_type: type[Settings] = PiperSettings
+    requirements = Requirements(modules=("piper", "onnxruntime"), dists=("piper-tts", "onnxruntime"))
+    neural = True
     fork_safe = False  # onnxruntime's thread pools
 
-    def __init__(self) -> None:
-        # Imported here so a missing package surfaces as ModuleNotFoundError, which the registry turns
-        # into a one-line fix; the import is also what makes `get_engine("piper")` slow-ish, once.
-        import onnxruntime  # noqa: F401
-        import piper  # noqa: F401
+    def parse(self, table: Mapping[str, Any], base: Path, where: str) -> PiperSettings:
+        if table.get("model") is None:
+            raise AudiobookError(f'{where}: no model given; add model = "path/to/voice.onnx"')
+        settings: PiperSettings = parse_settings(PiperSettings, table, base, where)
+        return settings
 
-        self._voices: dict[tuple[str, str], PiperVoice] = {}
+    def check(self, profile: VoiceProfile) -> None:
+        model_paths(profile)
+
+    def summary(self, profile: VoiceProfile) -> Summary:
+        s: PiperSettings = settings_of(profile, PiperSettings)
+        status = "ok" if s.model.exists() else "model file not found"
+        return Summary(str(s.model), "" if s.speaker is None else str(s.speaker), status)
 
     def version(self) -> str:
+        _import_runtime()
         import onnxruntime
 
         piper_version = metadata.version("piper-tts")
         return f"piper-tts {piper_version}; onnxruntime {onnxruntime.__version__}; r{ENGINE_REVISION}"
 
-    def load(self, profile: VoiceProfile) -> PiperVoice:
-        """The profile's model, loaded once per (model, config) per process."""
-        model, config = model_paths(profile)
-        key = (str(model), str(config))
-        if key not in self._voices:
-            self._voices[key] = _load_voice(model, config, profile)
-        return self._voices[key]
+    def open(self, profile: VoiceProfile, threads: int | None) -> PiperVoice:
+        _import_runtime()
+        files = model_paths(profile)
+        return PiperVoice(profile, _load_voice(*files, profile.where, threads), files)
 
-    def synthesize(self, text: str, profile: VoiceProfile) -> Pcm:
-        from piper import SynthesisConfig
+    def runtime_loaded(self) -> bool:
+        return "onnxruntime" in sys.modules
 
-        voice = self.load(profile)
-        cfg = voice.config
-        speaker_id = resolve_speaker(profile.speaker, cfg.speaker_id_map, cfg.num_speakers, _where(profile))
-        syn = SynthesisConfig(
-            speaker_id=speaker_id,
-            length_scale=profile.length_scale,
-            noise_scale=profile.noise_scale,
-            noise_w_scale=profile.noise_w_scale,
-            normalize_audio=False,
-        )
-        try:
-            chunks = [c.audio_float_array for c in voice.synthesize(text, syn) if c.audio_float_array.size]
-        except Exception as e:  # onnxruntime / phonemizer errors are long and multi-line
-            raise AudiobookError(
-                f"{profile.model}: piper could not synthesize with this model ({_first_line(e)}); "
-                f"check the model and its config, or fix {_where(profile)}"
-            ) from None
-        if not chunks:
-            raise AudiobookError(
-                f"{_where(profile)}: piper made no audio for {text[:60]!r} (nothing it can pronounce); "
-                "check the text"
-            )
-        return Pcm(_join(chunks, cfg.sample_rate), cfg.sample_rate)
+
+ENGINE = PiperEngine()
+
+
+def _import_runtime() -> None:
+    try:
+        import onnxruntime  # noqa: F401
+        import piper  # noqa: F401
+    except ModuleNotFoundError as e:
+        raise AudiobookError(PiperEngine.requirements.missing_message("piper", e.name or "?")) from None
 
 
 def model_paths(profile: VoiceProfile) -> tuple[Path, Path]:
     """(model, config) of a piper profile, both checked to exist; config defaults to `<model>.json`."""
-    if not profile.model:
-        raise AudiobookError(f'{_where(profile)}: no model given; add model = "path/to/voice.onnx"')
-    model = Path(profile.model)
+    s: PiperSettings = settings_of(profile, PiperSettings)
+    model, where = s.model, profile.where
     if not model.is_file():
         raise AudiobookError(
-            f"{model}: model file not found; download it ({DOWNLOAD_HINT}) or fix 'model' in "
-            f"{_where(profile)}"
+            f"{model}: model file not found; download it ({DOWNLOAD_HINT}) or fix 'model' in {where}"
         )
-    config = Path(profile.config) if profile.config else Path(f"{model}.json")
+    config = s.config or Path(f"{model}.json")
     if not config.is_file():
         raise AudiobookError(
             f"{config}: voice config not found; put the model's .onnx.json beside it or set 'config' "
-            f"in {_where(profile)}"
+            f"in {where}"
         )
     return model, config
 
@@ -108,7 +162,7 @@ def read_config(config: Path) -> dict[str, Any]:
     try:
         data = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise _bad_config(config, _first_line(e)) from None
+        raise _bad_config(config, first_line(e)) from None
     if not isinstance(data, dict):
         raise _bad_config(config, "not a JSON object")
     missing = [k for k in _CONFIG_KEYS if k not in data]
@@ -117,23 +171,23 @@ def read_config(config: Path) -> dict[str, Any]:
     return data
 
 
-def _load_voice(model: Path, config: Path, profile: VoiceProfile) -> PiperVoice:
+def _load_voice(model: Path, config: Path, where: str, threads: int | None) -> _PiperModel:
     from piper import PiperConfig, PiperVoice
 
     try:
         piper_config = PiperConfig.from_dict(read_config(config))
     except (KeyError, TypeError, ValueError) as e:
-        raise _bad_config(config, _first_line(e)) from None
+        raise _bad_config(config, first_line(e)) from None
     try:
         # As PiperVoice.load does, but with a thread count: in a pool of N workers each session gets its
         # share of the cores instead of all of them, which would oversubscribe the machine N times.
         import onnxruntime
-        from piper.voice import ESPEAK_DATA_DIR
+        from piper.phonemize_espeak import ESPEAK_DATA_DIR
 
         opts = onnxruntime.SessionOptions()
         # No arena: it keeps the largest sentence's tensors for the rest of the run, in every worker.
         opts.enable_cpu_mem_arena = False
-        if threads := engine_threads():
+        if threads:
             opts.intra_op_num_threads = threads
             opts.inter_op_num_threads = 1
         session = onnxruntime.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
@@ -141,14 +195,14 @@ def _load_voice(model: Path, config: Path, profile: VoiceProfile) -> PiperVoice:
                            download_dir=model.parent)
     except Exception as e:  # onnxruntime raises its own exception types for unreadable or foreign files
         raise AudiobookError(
-            f"{model}: not a usable ONNX voice model ({_first_line(e)}); download it again or fix 'model' "
-            f"in {_where(profile)}"
+            f"{model}: not a usable ONNX voice model ({first_line(e)}); download it again or fix 'model' "
+            f"in {where}"
         ) from None
     inputs = {i.name for i in voice.session.get_inputs()}
     if not {"input", "input_lengths", "scales"} <= inputs:
         raise AudiobookError(
             f"{model}: an ONNX model but not a Piper voice (inputs: {', '.join(sorted(inputs))}); "
-            f"fix 'model' in {_where(profile)}"
+            f"fix 'model' in {where}"
         )
     if voice.config.num_speakers > 1 and "sid" not in inputs:
         # piper would feed a speaker id the model does not take and fail on every segment.
@@ -205,22 +259,8 @@ def _join(chunks: list[np.ndarray], rate: int) -> np.ndarray:
         if i:
             parts.append(gap)
         parts.append(c.astype(np.float32))
-    audio = np.concatenate(parts)
-    peak = float(np.max(np.abs(audio)))
-    if peak > 1e-6:
-        audio = audio * (PEAK / peak)
-    return np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
+    return peak_to_int16(np.concatenate(parts), PEAK)
 
 
 def _bad_config(config: Path, why: str) -> AudiobookError:
     return AudiobookError(f"{config}: not a Piper voice config ({why}); download it again")
-
-
-def _where(profile: VoiceProfile) -> str:
-    return profile.source or f"voice profile '{profile.name}'"
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
-    line = text[0] if text else type(e).__name__
-    return line if len(line) <= 160 else line[:157] + "..."

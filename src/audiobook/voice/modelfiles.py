@@ -1,22 +1,18 @@
 """Model files on disk: Piper voices (.onnx + .onnx.json) and Coqui MMS folders, with their speakers.
 
 A found model can be used as a voice without writing a profile: `NAME` or `NAME:SPEAKER`
-(e.g. `kk_KZ-issai-high:4`, `kk_KZ-issai-high:F1`), see `model_profile`.
+(e.g. `kk_KZ-issai-high:4`, `kk_KZ-issai-high:F1`), see `audiobook.voice.resolve.model_profile`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 
-from audiobook.errors import AudiobookError
-from audiobook.voice.engines import engine_names
-from audiobook.voice.profile import VoiceProfile, list_profile_files, load_profile, voice_dirs
+from audiobook.voice.profile import voice_dirs
 
 _QUALITY = {"high": 0, "medium": 1, "low": 2, "x_low": 3}
 
@@ -31,6 +27,8 @@ class FoundModel:
     sample_rate: int | None
     num_speakers: int = 1
     speakers: dict[int, str] = field(default_factory=dict)  # id -> name, where the config names them
+    # False when only the engine knows the speaker names, once it has loaded the model (Coqui MMS)
+    lists_speakers: bool = True
     problem: str | None = None  # why it cannot be used as found, e.g. an unreadable config
 
     @property
@@ -122,7 +120,7 @@ def _mms_info(folder: Path) -> FoundModel:
         problem = f"unreadable config.json: {e}"
     if "fairseq" not in str(folder):
         problem = "folder path must contain 'fairseq' for Coqui to load it as MMS; keep Coqui's folder name"
-    return FoundModel("coqui", folder.name, folder, None, language, rate, problem=problem)
+    return FoundModel("coqui", folder.name, folder, None, language, rate, lists_speakers=False, problem=problem)
 
 
 def _checkpoints(folder: Path) -> list[Path]:
@@ -137,127 +135,3 @@ def kazakh_piper_models() -> list[FoundModel]:
     """Usable Kazakh Piper voices, best first: most speakers, then highest quality."""
     models = [m for m in find_models() if m.engine == "piper" and m.is_kazakh and m.problem is None]
     return sorted(models, key=lambda m: (-m.num_speakers, _QUALITY.get(m.name.rsplit("-", 1)[-1], 9), m.name))
-
-
-def model_profile(ref: str) -> VoiceProfile | None:
-    """A profile for a found model named `NAME` or `NAME:SPEAKER`; None if no such model is found."""
-    name, _, speaker_ref = ref.partition(":")
-    model = next((m for m in find_models() if m.name == name), None)
-    if model is None:
-        return None
-    if model.problem:
-        raise AudiobookError(f"{model.path}: {model.problem}")
-    speaker: int | str | None = None
-    if speaker_ref:
-        speaker = int(speaker_ref) if speaker_ref.isdigit() else speaker_ref
-        _check_speaker(model, speaker, ref)
-    return VoiceProfile(
-        name=ref,
-        engine=model.engine,
-        model=str(model.path),
-        config=str(model.config) if model.config else None,
-        speaker=speaker,
-        source=str(model.path),
-    )
-
-
-def _check_speaker(model: FoundModel, speaker: int | str, ref: str) -> None:
-    ok = (
-        (isinstance(speaker, int) and 0 <= speaker < max(model.num_speakers, 1))
-        or speaker in model.speakers.values()
-        or (model.engine == "coqui" and isinstance(speaker, str))  # Coqui checks names when it loads
-    )
-    if not ok:
-        raise AudiobookError(
-            f"voice '{ref}': {model.name} has no speaker {speaker!r}; speakers: {model.speaker_list()}"
-        )
-
-
-# --- `audiobook voices` -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VoiceTable:
-    """One table for `audiobook voices`: printed as is by the CLI."""
-
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-
-
-def engine_status(name: str) -> tuple[bool, str]:
-    """(installed, detail) without importing the engine (torch takes seconds to import)."""
-    needs = {"espeak": ["espeakng_loader"], "piper": ["piper", "onnxruntime"], "coqui": ["TTS", "torch"]}
-    dists = {
-        "espeak": ["espeakng-loader"],
-        "piper": ["piper-tts", "onnxruntime"],
-        "coqui": ["coqui-tts", "torch"],
-    }
-    missing = [m for m in needs.get(name, []) if importlib.util.find_spec(m) is None]
-    if missing:
-        fix = "reinstall audiobook"
-        if name == "coqui":
-            fix = "pip install 'audiobook[coqui]' (see docs/voices.md)"
-        return False, f"missing {', '.join(missing)}; {fix}"
-    versions = []
-    for dist in dists.get(name, []):
-        try:
-            versions.append(f"{dist} {metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            versions.append(dist)
-    return True, ", ".join(versions)
-
-
-def describe_voices() -> str:
-    """`audiobook voices` as plain text: each table of `voice_tables()` with aligned columns."""
-    out: list[str] = []
-    for t in voice_tables():
-        out.append(t.title)
-        if not t.rows:
-            out += ["  (none)", ""]
-            continue
-        cells = [t.columns, *t.rows]
-        widths = [max(len(r[i]) for r in cells) for i in range(len(t.columns))]
-        for r in cells:
-            out.append(("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))).rstrip())
-        out.append("")
-    return "\n".join(out)
-
-
-def voice_tables() -> list[VoiceTable]:
-    """Engines, voice profiles, models found and the default cast, for `audiobook voices`."""
-    from audiobook.voice.cast import default_cast
-
-    engines = VoiceTable("Engines", ["engine", "installed", "details"], [])
-    for name in engine_names():
-        ok, detail = engine_status(name)
-        engines.rows.append([name, "yes" if ok else "no", detail])
-
-    profiles = VoiceTable("Voice profiles", ["name", "engine", "model", "speaker", "file", "status"], [])
-    for path in list_profile_files():
-        try:
-            p = load_profile(path)
-        except AudiobookError as e:
-            profiles.rows.append([path.stem, "", "", "", str(path), str(e)])
-            continue
-        status = "ok"
-        if p.model and not Path(p.model).exists():
-            status = "model file not found"
-        model = p.model or (f"espeak-ng {p.voice}" + (f"+{p.variant}" if p.variant else ""))
-        speaker = "" if p.speaker is None else str(p.speaker)
-        profiles.rows.append([p.name, p.engine, model, speaker, str(path), status])
-
-    columns = ["name", "engine", "language", "rate", "speakers", "path", "status"]
-    models = VoiceTable("Models found", columns, [])
-    for m in find_models():
-        rate = f"{m.sample_rate} Hz" if m.sample_rate else "?"
-        models.rows.append(
-            [m.name, m.engine, m.language or "?", rate, m.speaker_list(), str(m.path), m.problem or "ok"]
-        )
-
-    cast = VoiceTable("Default cast (change with --voice ROLE=PROFILE)", ["role", "voice"], [])
-    try:
-        cast.rows.extend([role, ref] for role, ref in default_cast().items())
-    except AudiobookError as e:
-        cast.rows.append(["?", str(e)])
-    return [engines, profiles, models, cast]
