@@ -134,7 +134,8 @@ def test_a_worker_loads_a_model_once_for_every_speaker() -> None:
     voices = Voices(threads=1)
     opened = [voices.get(profile(MULTI, speaker=s)) for s in (0, 1, 2)]
     assert len({id(v.loaded) for v in opened}) == 1  # type: ignore[attr-defined]
-    assert [round(dominant_hz(v.speak("Hello.")) / 220) for v in opened] == [1, 2, 3]
+    pcms = [v.speak("Hello.") for v in opened]
+    assert [round(dominant_hz(p.samples, p.sample_rate) / 220) for p in pcms] == [1, 2, 3]
     assert voices.get(profile(MULTI, speaker=1)) is opened[1]
 
 
