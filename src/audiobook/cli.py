@@ -75,28 +75,31 @@ def render(
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
     from audiobook.audio.assemble import Pacing
     from audiobook.audio.master import Loudness
+    from audiobook.package.episode import FORMATS, PackageSettings
     from audiobook.package.id3 import image_mime
+    from audiobook.package.manifest import Show
     from audiobook.pipeline import RenderOptions
     from audiobook.pipeline import render as run
     from audiobook.publish.show import load_show
     from audiobook.voice.cast import parse_overrides
 
-    formats = {f.lower().lstrip(".") for f in (format or [])}
-    if formats - {"m4b", "mp3"}:
-        raise AudiobookError(f"--format {', '.join(sorted(formats - {'m4b', 'mp3'}))}: unknown; use m4b")
-    info, show_cover = load_show(podcast, [input.parent, outdir], title=show, author=author)
+    formats = {f.lower().lstrip(".") for f in (format or [])} | {"mp3"}
+    if formats - set(FORMATS):
+        raise AudiobookError(f"--format {', '.join(sorted(formats - set(FORMATS)))}: unknown; use m4b")
+    # Checked before any synthesis, which can take minutes with neural voices.
+    options = Show.from_mapping({"title": show, "author": author}, "--show/--author")
+    show_info, show_cover = load_show(podcast, [input.parent, outdir], options)
+    package = PackageSettings(bitrate=bitrate, formats=frozenset(formats), show=show_info, cover=cover or show_cover)
     opts = RenderOptions(
         outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon, no_cache=no_cache, jobs=jobs,
-        pacing=Pacing(), loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats,
-        show=info, cover=cover or show_cover, intro=intro, outro=outro,
+        pacing=Pacing(), loudness=Loudness(target_lufs=lufs), package=package, intro=intro, outro=outro,
     )
-    # Checked before any synthesis, which can take minutes with neural voices.
     if outdir.exists() and not outdir.is_dir():
         raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
-    if opts.cover is not None:
-        if not opts.cover.is_file():
-            raise AudiobookError(f"{opts.cover}: cover image not found; check --cover")
-        image_mime(opts.cover)
+    if package.cover is not None:
+        if not package.cover.is_file():
+            raise AudiobookError(f"{package.cover}: cover image not found; check --cover")
+        image_mime(package.cover)
     result = _with_progress(lambda progress: run(input, opts, progress), quiet)
     for w in result.warnings:
         typer.echo(f"warning: {w}", err=True)

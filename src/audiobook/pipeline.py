@@ -15,6 +15,7 @@ from audiobook.audio.assemble import Episode, Line, Pacing, assemble
 from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.music import level_under_speech
 from audiobook.errors import AudiobookError
+from audiobook.package.episode import PackageSettings, build_manifest, write_episode
 from audiobook.text.script import Script
 from audiobook.voice.cast import cast_script
 from audiobook.voice.profile import VoiceProfile
@@ -32,11 +33,7 @@ class RenderOptions:
     jobs: int | None = None  # None: one worker per core when the work is worth it (synth.auto_jobs)
     pacing: Pacing = field(default_factory=Pacing)
     loudness: Loudness = field(default_factory=Loudness)
-    bitrate: str = "96k"
-    output_rate: int = 44100
-    m4b: bool = False
-    show: dict[str, Any] = field(default_factory=dict)
-    cover: Path | None = None
+    package: PackageSettings = field(default_factory=PackageSettings)
     intro: Path | None = None
     outro: Path | None = None
 
@@ -86,7 +83,6 @@ def render(
     opts: RenderOptions,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RenderResult:
-    from audiobook.package.episode import build_manifest, write_episode
     from audiobook.text.normalize import user_lexicon
 
     t: dict[str, float] = {}
@@ -126,8 +122,8 @@ def render(
             plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    manifest = build_manifest(script, episode, cast, source.stem, opts)
-    outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts)
+    manifest = build_manifest(script, episode, cast, source.stem, opts.package)
+    outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts.outdir, opts.package)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
     return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))
