@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -14,7 +15,8 @@ from mutagen.mp3 import MP3
 from publish_helpers import make_episode
 
 from audiobook.errors import AudiobookError
-from audiobook.publish.feed import ShowInfo, parse_category, write_feed
+from audiobook.package.manifest import Show
+from audiobook.publish.feed import parse_category, write_feed
 
 BASE = "https://example.org/kk/podcast/"
 NS = {
@@ -22,8 +24,8 @@ NS = {
     "podcast": "https://podcastindex.org/namespace/1.0",
     "atom": "http://www.w3.org/2005/Atom",
 }
-SHOW = {"title": "Ауыл үні", "author": "Редакция", "description": "Ауыл туралы сұхбаттар.",
-        "image": "cover.jpg", "category": "News/Politics", "explicit": False}
+SHOW = Show(title="Ауыл үні", author="Редакция", description="Ауыл туралы сұхбаттар.", image="cover.jpg",
+            category="News/Politics", explicit=False)
 
 
 @pytest.fixture
@@ -128,7 +130,7 @@ def test_rerun_is_stable_and_new_episode_keeps_old_items(folder: Path) -> None:
         assert after[guid] == block, "an old item changed"
     titles = [i.findtext("title") for i in items(out)]
     assert titles == ["Мектеп директорымен сұхбат", "Кәсіпкермен сұхбат", "Агрономмен сұхбат"]
-    assert not [p for p in folder.iterdir() if p.name.startswith(".feed.xml")], "temp file left behind"
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")], "temp file left behind"
 
 
 def test_guid_survives_rerender_under_another_name(folder: Path, tmp_path: Path) -> None:
@@ -136,7 +138,7 @@ def test_guid_survives_rerender_under_another_name(folder: Path, tmp_path: Path)
     before = {i.findtext("title"): i.findtext("guid") for i in items(folder / "feed.xml")}
     other = tmp_path / "moved"
     make_episode(other, "agronom-v2", "Агрономмен сұхбат", "2025-10-18", freq=880)
-    write_feed(other, "https://cdn.example.net/", {"title": "Ауыл үні"})
+    write_feed(other, "https://cdn.example.net/", Show(title="Ауыл үні"))
     (item,) = items(other / "feed.xml")
     assert item.findtext("guid") == before["Агрономмен сұхбат"]
     assert item.findtext("guid") != before["Мектеп директорымен сұхбат"]
@@ -145,13 +147,13 @@ def test_guid_survives_rerender_under_another_name(folder: Path, tmp_path: Path)
 def test_undated_episode_keeps_its_first_pubdate(tmp_path: Path) -> None:
     d = tmp_path / "out"
     make_episode(d, "nodate", "Күні жоқ сұхбат", None)
-    write_feed(d, BASE, {"title": "Шоу"})
+    write_feed(d, BASE, Show(title="Шоу"))
     (item,) = items(d / "feed.xml")
     first = item.findtext("pubDate")
     parsedate_to_datetime(first)
     os.utime(d / "nodate.mp3", (1_000_000_000, 1_000_000_000))  # e.g. copied without timestamps
     make_episode(d, "dated", "Күні бар сұхбат", "2025-01-02")
-    write_feed(d, BASE, {"title": "Шоу"})
+    write_feed(d, BASE, Show(title="Шоу"))
     pub = {i.findtext("title"): i.findtext("pubDate") for i in items(d / "feed.xml")}
     assert pub["Күні жоқ сұхбат"] == first
 
@@ -160,7 +162,7 @@ def test_markup_in_article_text_stays_text(tmp_path: Path) -> None:
     d = tmp_path / "out"
     evil = '<script>alert("x")</script> & <b>bold</b>'
     make_episode(d, "evil", evil, "2025-10-18", lead=evil, paragraphs=[("interviewer", [evil])])
-    write_feed(d, BASE, {"title": evil, "description": evil, "author": evil})
+    write_feed(d, BASE, Show(title=evil, description=evil, author=evil))
     raw = (d / "feed.xml").read_text(encoding="utf-8")
     assert "<script>" not in raw and "<b>" not in raw
     assert "&lt;script&gt;" in raw
@@ -178,7 +180,7 @@ def test_show_details_from_podcast_toml_with_options_winning(folder: Path) -> No
         'link = "https://example.org/"\nemail = "podcast@example.org"\n',
         encoding="utf-8",
     )
-    write_feed(folder, BASE, {"title": "Опциядағы атау"})
+    write_feed(folder, BASE, Show(title="Опциядағы атау"))
     channel = ET.parse(folder / "feed.xml").getroot().find("channel")
     assert channel.findtext("title") == "Опциядағы атау"
     assert channel.findtext("description") == "Сипаттама"
@@ -190,15 +192,15 @@ def test_show_details_from_podcast_toml_with_options_winning(folder: Path) -> No
     assert channel.findtext("itunes:explicit", namespaces=NS) == "true"
     assert channel.findtext("itunes:owner/itunes:email", namespaces=NS) == "podcast@example.org"
 
-    write_feed(folder, BASE, ShowInfo(explicit=False))
+    write_feed(folder, BASE, Show(explicit=False))
     channel = ET.parse(folder / "feed.xml").getroot().find("channel")
     assert channel.findtext("title") == "Файлдағы атау"
     assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
 
 
-def test_show_info_merge() -> None:
-    base = ShowInfo(title="A", author="B", explicit=True)
-    merged = base.merge(ShowInfo(author="C", explicit=False))
+def test_show_merge() -> None:
+    base = Show(title="A", author="B", explicit=True)
+    merged = base.merge(Show(author="C", explicit=False))
     assert (merged.title, merged.author, merged.explicit) == ("A", "C", False)
     assert base.merge(None) is base
 
@@ -225,7 +227,7 @@ def one_line_error(exc: pytest.ExceptionInfo[AudiobookError]) -> str:
 
 def test_errors_are_one_line_and_name_the_fix(folder: Path, tmp_path: Path) -> None:
     with pytest.raises(AudiobookError) as exc:
-        write_feed(folder, BASE, {"author": "x"})
+        write_feed(folder, BASE, Show(author="x"))
     assert one_line_error(exc).startswith("show title: missing")
     for bad in ("example.org/podcast", "ftp://example.org/", "", "https://example.org/?a=1"):
         with pytest.raises(AudiobookError) as exc:
@@ -238,10 +240,10 @@ def test_errors_are_one_line_and_name_the_fix(folder: Path, tmp_path: Path) -> N
         write_feed(empty, BASE, SHOW)
     assert str(empty) in one_line_error(exc)
     with pytest.raises(AudiobookError) as exc:
-        write_feed(folder, BASE, {**SHOW, "category": "Cooking"})
+        write_feed(folder, BASE, replace(SHOW, category="Cooking"))
     assert one_line_error(exc).startswith("category:")
     with pytest.raises(AudiobookError) as exc:
-        write_feed(folder, BASE, {**SHOW, "image": "missing.jpg"})
+        write_feed(folder, BASE, replace(SHOW, image="missing.jpg"))
     assert one_line_error(exc).startswith("image:")
     (folder / "podcast.toml").write_text('titel = "typo"\n', encoding="utf-8")
     with pytest.raises(AudiobookError) as exc:

@@ -190,7 +190,8 @@ def voices() -> None:
 def feed(
     folder: Annotated[Path, typer.Argument(help="Folder of rendered episodes.")],
     base_url: Annotated[str, typer.Option("--base-url", help="Public URL where the folder is served.")],
-    title: Annotated[str | None, typer.Option(help="Show title.")] = None,
+    title: Annotated[str | None, typer.Option(
+        help="Show title; default: podcast.toml in FOLDER, else the show the episodes name.")] = None,
     author: Annotated[str | None, typer.Option(help="Show author.")] = None,
     description: Annotated[str | None, typer.Option(help="Show description.")] = None,
     image: Annotated[str | None, typer.Option(help="Show artwork: URL or a file in the folder.")] = None,
@@ -198,11 +199,12 @@ def feed(
     explicit: Annotated[bool | None, typer.Option("--explicit/--no-explicit", help="Explicit content.")] = None,
 ) -> None:
     """Write FOLDER/feed.xml: a podcast RSS feed of every episode in FOLDER."""
+    from audiobook.package.manifest import Show
     from audiobook.publish.feed import write_feed
 
-    overrides = {"title": title, "author": author, "description": description, "image": image,
-                 "category": category, "explicit": explicit}
-    path = write_feed(folder, base_url, {k: v for k, v in overrides.items() if v is not None})
+    options = Show.from_mapping({"title": title, "author": author, "description": description, "image": image,
+                                 "category": category, "explicit": explicit}, "options")
+    path = write_feed(folder, base_url, options, warn=lambda w: typer.echo(f"warning: {w}", err=True))
     typer.echo(str(path))
 
 
