@@ -79,7 +79,10 @@ def _episode(folder: Path, path: Path, manifest: Manifest) -> FeedEpisode:
     if audio is None:
         raise AudiobookError(f"{path}: audio file {manifest.audio!r} not found in {folder}; re-run render")
     try:
-        duration = float(MP3(audio).info.length)
+        info = MP3(audio).info
+        if info is None:
+            raise MutagenError("no MPEG frames")
+        duration = float(info.length)
     except (MutagenError, OSError) as exc:
         raise AudiobookError(f"{audio}: not a readable MP3 ({_one_line(exc)}); re-run render") from exc
     sidecars = {kind: p for kind, name in manifest.sidecars.items() if (p := local_file(folder, name)) is not None}
