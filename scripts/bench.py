@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 from audiobook.audio.ffmpeg import Output, decode, encode
-from audiobook.package.episode import mp3_args
-from audiobook.pipeline import RenderOptions, load_script, script_lines
+from audiobook.package.episode import PackageSettings, mp3_args
+from audiobook.pipeline import load_script, script_lines
 from audiobook.text.normalize import user_lexicon
 from audiobook.voice.cast import cast_script
 from audiobook.voice.synth import Voices
@@ -111,7 +111,7 @@ def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, flo
     x = decode(episode, 22050)
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
-        encode([x], 22050, [Output(Path(d) / "floor.mp3", mp3_args(RenderOptions(bitrate=bitrate)))])
+        encode([x], 22050, [Output(Path(d) / "floor.mp3", mp3_args(PackageSettings(bitrate=bitrate)))])
         enc = time.perf_counter() - t0
     return synth, enc, synth + enc
 

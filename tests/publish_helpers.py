@@ -1,38 +1,35 @@
-"""Build small rendered-looking episodes (real MP3 + manifest + sidecars) for the publish tests."""
+"""Small rendered episodes for the publish tests, made by the real stages after synthesis: a sine tone
+stands in for each spoken sentence, and `assemble`, `build_manifest` and `write_episode` do the rest
+(MP3 with tags, manifest, sidecars, read-along page), so a change to any of them shows here."""
 
 from __future__ import annotations
 
-import json
-import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import imageio_ffmpeg
+import numpy as np
 
-from audiobook.publish.readalong import render_readalong
+from audiobook.audio.assemble import Episode, Line, assemble
+from audiobook.audio.pcm import Pcm, write_wav
+from audiobook.package.episode import PackageSettings, build_manifest, write_episode
+from audiobook.package.manifest import Manifest, Show
+from audiobook.text.script import Chapter, Role, Script, Segment, Speaker
+from audiobook.voice.engines.espeak import EspeakSettings
+from audiobook.voice.profile import VoiceProfile
+from audiobook.voice.synth import Rendered
 
+RATE = 22050
 SPEAKERS = [
-    {"id": "narrator", "name": "Диктор", "role": "narrator", "voice": "kk-narrator"},
-    {"id": "interviewer", "name": "Тілші", "role": "interviewer", "voice": "kk-interviewer"},
-    {"id": "interviewee", "name": "Айгүл Серікқызы", "role": "interviewee", "voice": "kk-interviewee"},
+    Speaker("narrator", "Диктор", "narrator"),
+    Speaker("interviewer", "Тілші", "interviewer"),
+    Speaker("interviewee", "Айгүл Серікқызы", "interviewee"),
 ]
-
 DEFAULT_PARAGRAPHS: list[tuple[str, list[str]]] = [
     ("narrator", ["Бүгін біз ауыл шаруашылығы туралы сөйлесеміз.", "Қонағымыз – агроном."]),
     ("interviewer", ["Сәлеметсіз бе?", "Биылғы егін қалай?"]),
     ("interviewee", ["Сәлеметсіз бе.", "Егін жақсы шықты.", "Жаңбыр көп болды."]),
 ]
-
-
-def make_mp3(path: Path, seconds: float, freq: int = 440) -> None:
-    """A real CBR MP3 with a Xing/LAME header, like render's output."""
-    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
-    cmd = [
-        ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate=44100:duration={seconds}",
-        "-ac", "1", "-c:a", "libmp3lame", "-b:a", "64k", str(path),
-    ]
-    subprocess.run(cmd, check=True, timeout=60)
 
 
 def make_episode(
@@ -41,56 +38,56 @@ def make_episode(
     title: str,
     day: str | None,
     *,
+    freq: int = 440,
+    show: Show | None = None,
+    cover: Path | None = None,
+    **script: Any,
+) -> Manifest:
+    """Render S.mp3 and everything beside it into `folder` (`script`: as for `make_manifest`)."""
+    settings = PackageSettings(bitrate="64k", show=show, cover=cover)
+    manifest, episode = _build(folder.parent / f".pieces-{stem}", stem, title, day, freq, settings, **script)
+    write_episode([episode.samples.astype(np.float32) / 32768], RATE, manifest, folder, settings)
+    return manifest
+
+
+def make_manifest(tmp: Path, stem: str = "agronom", title: str = "Агрономмен сұхбат", day: str | None = "2025-10-18",
+                  show: Show | None = None, **script: Any) -> Manifest:
+    """The manifest `build_manifest` gives for such an episode, without writing it."""
+    return _build(tmp / f".pieces-{stem}", stem, title, day, 440, PackageSettings(show=show), **script)[0]
+
+
+def _build(
+    pieces: Path,
+    stem: str,
+    title: str,
+    day: str | None,
+    freq: int,
+    settings: PackageSettings,
+    *,
     lead: str = "Агрономмен сұхбат.",
     paragraphs: list[tuple[str, list[str]]] | None = None,
     sentence_seconds: float = 1.0,
-    freq: int = 440,
-    html: bool = True,
-) -> dict[str, Any]:
-    """Write S.mp3, S.json and the sidecars into `folder`; return the manifest."""
-    folder.mkdir(parents=True, exist_ok=True)
+    speakers: list[Speaker] | None = None,
+) -> tuple[Manifest, Episode]:
+    """The narrator's first paragraph is the introduction (chapter 0), the rest one chapter; every
+    sentence is `sentence_seconds` of a tone."""
     paragraphs = paragraphs or DEFAULT_PARAGRAPHS
-    names = {s["id"]: s["name"] for s in SPEAKERS}
-    roles = {s["id"]: s["role"] for s in SPEAKERS}
-    segments: list[dict[str, Any]] = []
-    cues: list[dict[str, Any]] = []
-    t = 0.0
-    for index, (speaker, sentences) in enumerate(paragraphs):
-        chapter = 0 if index == 0 else 1
-        seg_start = t
-        for sentence in sentences:
-            cues.append({
-                "start": round(t, 3), "end": round(t + sentence_seconds, 3), "speaker": speaker,
-                "name": names[speaker], "segment": index, "chapter": chapter, "text": sentence,
-            })
-            t += sentence_seconds
-        segments.append({
-            "index": index, "start": round(seg_start, 3), "end": round(t, 3), "speaker": speaker,
-            "role": roles[speaker], "voice": f"kk-{roles[speaker]}", "chapter": chapter,
-            "text": " ".join(sentences),
-        })
-    duration = round(t, 3)
-    first_q = segments[1]["start"] if len(segments) > 1 else duration
-    chapters = [
-        {"title": "Кіріспе", "start": 0.0, "end": first_q},
-        {"title": "Сұхбат", "start": first_q, "end": duration},
+    speakers = speakers or SPEAKERS
+    roles: dict[str, Role] = {s.id: s.role for s in speakers}
+    segments = [Segment(sp, roles[sp], " ".join(sents), 0 if i == 0 else 1) for i, (sp, sents) in enumerate(paragraphs)]
+    chapters = [Chapter("Кіріспе", 0)] + ([Chapter("Сұхбат", 1)] if len(segments) > 1 else [])
+    script = Script(title, date.fromisoformat(day) if day else None, lead, speakers, segments, chapters)
+    lines = [
+        Line(i, j, segments[i].chapter, sp, text, text)
+        for i, (sp, sents) in enumerate(paragraphs)
+        for j, text in enumerate(sents)
+        if any(ch.isalpha() for ch in text)  # as the pipeline: a sentence with no word is not spoken
     ]
-    make_mp3(folder / f"{stem}.mp3", duration, freq)
-    sidecars = {
-        "vtt": f"{stem}.vtt", "srt": f"{stem}.srt", "chapters": f"{stem}.chapters.json",
-        "transcript": f"{stem}.transcript.json", "html": f"{stem}.html",
-    }
-    manifest: dict[str, Any] = {
-        "format": "audiobook-manifest", "version": 1, "title": title, "date": day, "lead": lead,
-        "language": "kk", "audio": f"{stem}.mp3", "duration": duration, "sample_rate": 44100,
-        "show": None, "speakers": SPEAKERS, "chapters": chapters, "segments": segments, "cues": cues,
-        "sidecars": sidecars,
-    }
-    (folder / sidecars["vtt"]).write_text("WEBVTT\n\n", encoding="utf-8")
-    (folder / sidecars["srt"]).write_text("", encoding="utf-8")
-    (folder / sidecars["chapters"]).write_text('{"version": "1.2.0", "chapters": []}', encoding="utf-8")
-    (folder / sidecars["transcript"]).write_text('{"version": "1.0.0", "segments": []}', encoding="utf-8")
-    if html:
-        (folder / sidecars["html"]).write_text(render_readalong(manifest), encoding="utf-8")
-    (folder / f"{stem}.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    return manifest
+    pieces.mkdir(parents=True, exist_ok=True)
+    n = int(sentence_seconds * RATE)
+    tone = (0.3 * 32767 * np.sin(2 * np.pi * freq * np.arange(n) / RATE)).astype(np.int16)
+    piece = pieces / f"tone-{freq}-{n}.wav"
+    write_wav(piece, Pcm(tone, RATE))
+    episode = assemble(lines, [Rendered(piece, n, RATE)] * len(lines), [c.title for c in chapters], RATE)
+    cast = {s.id: VoiceProfile(f"kk-{s.role}", "espeak", EspeakSettings()) for s in speakers}
+    return build_manifest(script, episode, cast, stem, settings), episode

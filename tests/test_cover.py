@@ -89,7 +89,7 @@ def make_episode_manifest() -> dict[str, object]:
     from publish_helpers import make_episode
 
     with tempfile.TemporaryDirectory() as tmp:
-        return make_episode(Path(tmp), "ep", "Агрономмен сұхбат", None)
+        return make_episode(Path(tmp), "ep", "Агрономмен сұхбат", None).to_json()
 
 
 def write_png(path: Path, w: int, h: int) -> Path:

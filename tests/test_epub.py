@@ -145,7 +145,7 @@ def test_text_documents(episode: Path) -> None:
 
 
 def small_book(tmp_path: Path, **kw: object) -> tuple[Manifest, Book]:
-    d = make_episode(tmp_path, "ep", "Агрономмен сұхбат", "2025-10-18", **kw)  # type: ignore[arg-type]
+    d = make_episode(tmp_path, "ep", "Агрономмен сұхбат", "2025-10-18", **kw).to_json()  # type: ignore[arg-type]
     m = Manifest.from_json(d)
     cover = tmp_path / "cover.jpg"
     from audiobook.publish.cover import make_cover
@@ -156,7 +156,7 @@ def small_book(tmp_path: Path, **kw: object) -> tuple[Manifest, Book]:
 
 
 def test_unspoken_sentence_stays_in_the_text_without_a_pair(tmp_path: Path) -> None:
-    d = make_episode(tmp_path, "ep", "Тақырып", None)
+    d = make_episode(tmp_path, "ep", "Тақырып", None).to_json()
     # The pipeline leaves out a sentence with nothing to speak: in the text, it has no overlay pair.
     d["segments"][1]["text"] = "Сәлеметсіз бе? 2025. Биылғы егін қалай?"
     (tmp_path / "ep.json").write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")

@@ -57,7 +57,7 @@ def test_epubcheck_no_error_no_warning(book: Path) -> None:
 @pytest.mark.skipif(epubcheck_jar() is None, reason="needs Debian's epubcheck (apt-get install epubcheck) and java")
 def test_epubcheck_catches_a_broken_overlay(tmp_path: Path) -> None:
     """The check above can fail: a pair pointing at a missing span is an EPUBCheck error."""
-    m = Manifest.from_json(make_episode(tmp_path, "ep", "Агрономмен сұхбат", "2025-10-18"))
+    m = make_episode(tmp_path, "ep", "Агрономмен сұхбат", "2025-10-18")
     make_cover(None, m.title, tmp_path / "c.jpg")
     write_epub(m, tmp_path / "ep.mp3", tmp_path / "c.jpg", tmp_path / "ep.epub")
     broken = tmp_path / "broken.epub"

@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
+import feedparser
+import podcastparser
 import pytest
+from conftest import ROOT, run_cli
 from mutagen.mp3 import MP3
 from publish_helpers import make_episode
 
 from audiobook.errors import AudiobookError
-from audiobook.publish.feed import ShowInfo, parse_category, write_feed
+from audiobook.package.manifest import Manifest, Show
+from audiobook.publish.feed import parse_category, write_feed
 
 BASE = "https://example.org/kk/podcast/"
+COVER = ROOT / "examples" / "cover.png"
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
     "podcast": "https://podcastindex.org/namespace/1.0",
     "atom": "http://www.w3.org/2005/Atom",
 }
-SHOW = {"title": "Ауыл үні", "author": "Редакция", "description": "Ауыл туралы сұхбаттар.",
-        "image": "cover.jpg", "category": "News/Politics", "explicit": False}
+SHOW = Show(title="Ауыл үні", author="Редакция", description="Ауыл туралы сұхбаттар.", image="cover.jpg",
+            category="News/Politics", explicit=False)
 
 
 @pytest.fixture
@@ -128,7 +138,7 @@ def test_rerun_is_stable_and_new_episode_keeps_old_items(folder: Path) -> None:
         assert after[guid] == block, "an old item changed"
     titles = [i.findtext("title") for i in items(out)]
     assert titles == ["Мектеп директорымен сұхбат", "Кәсіпкермен сұхбат", "Агрономмен сұхбат"]
-    assert not [p for p in folder.iterdir() if p.name.startswith(".feed.xml")], "temp file left behind"
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")], "temp file left behind"
 
 
 def test_guid_survives_rerender_under_another_name(folder: Path, tmp_path: Path) -> None:
@@ -136,7 +146,7 @@ def test_guid_survives_rerender_under_another_name(folder: Path, tmp_path: Path)
     before = {i.findtext("title"): i.findtext("guid") for i in items(folder / "feed.xml")}
     other = tmp_path / "moved"
     make_episode(other, "agronom-v2", "Агрономмен сұхбат", "2025-10-18", freq=880)
-    write_feed(other, "https://cdn.example.net/", {"title": "Ауыл үні"})
+    write_feed(other, "https://cdn.example.net/", Show(title="Ауыл үні"))
     (item,) = items(other / "feed.xml")
     assert item.findtext("guid") == before["Агрономмен сұхбат"]
     assert item.findtext("guid") != before["Мектеп директорымен сұхбат"]
@@ -145,13 +155,13 @@ def test_guid_survives_rerender_under_another_name(folder: Path, tmp_path: Path)
 def test_undated_episode_keeps_its_first_pubdate(tmp_path: Path) -> None:
     d = tmp_path / "out"
     make_episode(d, "nodate", "Күні жоқ сұхбат", None)
-    write_feed(d, BASE, {"title": "Шоу"})
+    write_feed(d, BASE, Show(title="Шоу"))
     (item,) = items(d / "feed.xml")
     first = item.findtext("pubDate")
     parsedate_to_datetime(first)
     os.utime(d / "nodate.mp3", (1_000_000_000, 1_000_000_000))  # e.g. copied without timestamps
     make_episode(d, "dated", "Күні бар сұхбат", "2025-01-02")
-    write_feed(d, BASE, {"title": "Шоу"})
+    write_feed(d, BASE, Show(title="Шоу"))
     pub = {i.findtext("title"): i.findtext("pubDate") for i in items(d / "feed.xml")}
     assert pub["Күні жоқ сұхбат"] == first
 
@@ -160,7 +170,7 @@ def test_markup_in_article_text_stays_text(tmp_path: Path) -> None:
     d = tmp_path / "out"
     evil = '<script>alert("x")</script> & <b>bold</b>'
     make_episode(d, "evil", evil, "2025-10-18", lead=evil, paragraphs=[("interviewer", [evil])])
-    write_feed(d, BASE, {"title": evil, "description": evil, "author": evil})
+    write_feed(d, BASE, Show(title=evil, description=evil, author=evil))
     raw = (d / "feed.xml").read_text(encoding="utf-8")
     assert "<script>" not in raw and "<b>" not in raw
     assert "&lt;script&gt;" in raw
@@ -178,7 +188,7 @@ def test_show_details_from_podcast_toml_with_options_winning(folder: Path) -> No
         'link = "https://example.org/"\nemail = "podcast@example.org"\n',
         encoding="utf-8",
     )
-    write_feed(folder, BASE, {"title": "Опциядағы атау"})
+    write_feed(folder, BASE, Show(title="Опциядағы атау"))
     channel = ET.parse(folder / "feed.xml").getroot().find("channel")
     assert channel.findtext("title") == "Опциядағы атау"
     assert channel.findtext("description") == "Сипаттама"
@@ -190,15 +200,15 @@ def test_show_details_from_podcast_toml_with_options_winning(folder: Path) -> No
     assert channel.findtext("itunes:explicit", namespaces=NS) == "true"
     assert channel.findtext("itunes:owner/itunes:email", namespaces=NS) == "podcast@example.org"
 
-    write_feed(folder, BASE, ShowInfo(explicit=False))
+    write_feed(folder, BASE, Show(explicit=False))
     channel = ET.parse(folder / "feed.xml").getroot().find("channel")
     assert channel.findtext("title") == "Файлдағы атау"
     assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
 
 
-def test_show_info_merge() -> None:
-    base = ShowInfo(title="A", author="B", explicit=True)
-    merged = base.merge(ShowInfo(author="C", explicit=False))
+def test_show_merge() -> None:
+    base = Show(title="A", author="B", explicit=True)
+    merged = base.merge(Show(author="C", explicit=False))
     assert (merged.title, merged.author, merged.explicit) == ("A", "C", False)
     assert base.merge(None) is base
 
@@ -225,7 +235,7 @@ def one_line_error(exc: pytest.ExceptionInfo[AudiobookError]) -> str:
 
 def test_errors_are_one_line_and_name_the_fix(folder: Path, tmp_path: Path) -> None:
     with pytest.raises(AudiobookError) as exc:
-        write_feed(folder, BASE, {"author": "x"})
+        write_feed(folder, BASE, Show(author="x"))
     assert one_line_error(exc).startswith("show title: missing")
     for bad in ("example.org/podcast", "ftp://example.org/", "", "https://example.org/?a=1"):
         with pytest.raises(AudiobookError) as exc:
@@ -238,10 +248,10 @@ def test_errors_are_one_line_and_name_the_fix(folder: Path, tmp_path: Path) -> N
         write_feed(empty, BASE, SHOW)
     assert str(empty) in one_line_error(exc)
     with pytest.raises(AudiobookError) as exc:
-        write_feed(folder, BASE, {**SHOW, "category": "Cooking"})
+        write_feed(folder, BASE, replace(SHOW, category="Cooking"))
     assert one_line_error(exc).startswith("category:")
     with pytest.raises(AudiobookError) as exc:
-        write_feed(folder, BASE, {**SHOW, "image": "missing.jpg"})
+        write_feed(folder, BASE, replace(SHOW, image="missing.jpg"))
     assert one_line_error(exc).startswith("image:")
     (folder / "podcast.toml").write_text('titel = "typo"\n', encoding="utf-8")
     with pytest.raises(AudiobookError) as exc:
@@ -253,3 +263,137 @@ def test_errors_are_one_line_and_name_the_fix(folder: Path, tmp_path: Path) -> N
         write_feed(folder, BASE, SHOW)
     assert "agronom.mp3" in one_line_error(exc)
     assert not (folder / "feed.xml").exists()
+
+
+
+def read_back(path: Path) -> tuple[Any, dict[str, Any]]:
+    """The feed as feedparser and podcastparser read it; both must take it without complaint."""
+    data = path.read_bytes()
+    fp = feedparser.parse(data)
+    assert not fp.bozo, fp.get("bozo_exception")
+    pp = podcastparser.parse(BASE + "feed.xml", io.BytesIO(data))
+    return fp, pp
+
+
+def persons(path: Path) -> list[list[tuple[str, str]]]:
+    """(role, name) of each item's <podcast:person>s, by ElementTree: podcastparser 0.6 knows the namespace
+    only by its old GitHub address, feedparser keeps no name."""
+    return [[(p.attrib["role"], p.text or "") for p in item.findall("podcast:person", NS)] for item in items(path)]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """Two episodes rendered with their show's name and a cover, as `audiobook render --show --cover`."""
+    d = tmp_path / "site"
+    show = Show(title="Ауыл үні", author="Редакция")
+    make_episode(d, "agronom", "Агрономмен сұхбат", "2025-10-18", show=show, cover=COVER)
+    make_episode(d, "mektep", "Мектеп директорымен сұхбат", "2025-10-20", show=replace(show, author=None),
+                 cover=COVER, freq=550, sentence_seconds=1.3)
+    return d
+
+
+def test_feed_without_title_read_back_by_feedparser_and_podcastparser(site: Path) -> None:
+    warnings: list[str] = []
+    out = write_feed(site, BASE, warn=warnings.append)
+    assert not warnings
+    fp, pp = read_back(out)
+    assert fp.feed.title == pp["title"] == "Ауыл үні"
+    assert fp.feed.image.href == pp["cover_url"] == BASE + "cover.png"
+    assert (site / "cover.png").read_bytes() == COVER.read_bytes()
+    assert pp["itunes_author"] == "Редакция"
+    titles = ["Мектеп директорымен сұхбат", "Агрономмен сұхбат"]
+    assert [e.title for e in fp.entries] == [e["title"] for e in pp["episodes"]] == titles
+    for entry, episode in zip(fp.entries, pp["episodes"], strict=True):
+        (enclosure,) = episode["enclosures"]
+        mp3 = local(site, enclosure["url"])
+        assert enclosure["file_size"] == os.path.getsize(mp3) and enclosure["mime_type"] == "audio/mpeg"
+        assert entry.enclosures[0].href == enclosure["url"]
+        assert abs(episode["total_time"] - MP3(mp3).info.length) <= 1.0
+        assert int(entry.itunes_duration) == episode["total_time"]
+        assert episode["episode_art_url"] == entry.image.href == BASE + "cover.png"
+        assert entry.podcast_person["group"] == "cast"
+    assert persons(out) == [[("host", "Тілші"), ("guest", "Айгүл Серікқызы")]] * 2
+
+
+def test_episodes_naming_different_shows_give_the_newest_with_a_warning(site: Path) -> None:
+    make_episode(site, "zheke", "Кәсіпкермен сұхбат", "2025-10-25", show=Show(title="Қала үні"), freq=330)
+    warnings: list[str] = []
+    write_feed(site, BASE, warn=warnings.append)
+    fp, _ = read_back(site / "feed.xml")
+    assert fp.feed.title == "Қала үні"
+    (warning,) = warnings
+    assert "'Қала үні'" in warning and "'Ауыл үні'" in warning and "--title" in warning
+    # Every episode has artwork: the newest one's (generated, as no cover was given) serves the channel too.
+    assert fp.feed.image.href == BASE + "zheke.jpg" and fp.entries[0].image.href == BASE + "zheke.jpg"
+    write_feed(site, BASE, Show(title="Үн"), warn=warnings.append)
+    assert len(warnings) == 1 and read_back(site / "feed.xml")[0].feed.title == "Үн"
+
+
+def test_cli_feed_without_any_title_is_one_line(tmp_path: Path) -> None:
+    d = tmp_path / "out"
+    make_episode(d, "agronom", "Агрономмен сұхбат", "2025-10-18")
+    r = run_cli("feed", str(d), "--base-url", BASE)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert r.stderr.startswith("error: show title: missing") and "--title" in r.stderr
+    assert not (d / "feed.xml").exists()
+    r = run_cli("feed", str(d), "--base-url", BASE, "--title", "Ауыл үні")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(d / "feed.xml")
+
+
+@pytest.mark.parametrize(
+    ("damage", "needle"),
+    [
+        (lambda m: {**m, "version": 0}, "manifest version 0"),
+        (lambda m: {"title": "бөтен файл"}, "not an audiobook manifest"),
+        (lambda m: {k: v for k, v in m.items() if k != "cues"}, "damaged audiobook manifest"),
+        (lambda m: {**m, "duration": "ұзақ"}, "damaged audiobook manifest"),
+        (lambda m: {**m, "date": "18.10.2025"}, "damaged audiobook manifest"),
+    ],
+)
+def test_old_foreign_or_damaged_manifest_is_one_line(folder: Path, damage: Any, needle: str) -> None:
+    path = folder / "agronom.json"
+    path.write_text(json.dumps(damage(json.loads(path.read_text(encoding="utf-8")))), encoding="utf-8")
+    with pytest.raises(AudiobookError) as exc:
+        write_feed(folder, BASE, SHOW)
+    message = one_line_error(exc)
+    assert message.startswith(str(path)) and needle in message
+    assert not (folder / "feed.xml").exists()
+
+
+def test_bad_types_in_podcast_toml_name_the_file(folder: Path) -> None:
+    (folder / "podcast.toml").write_text("title = 123\n", encoding="utf-8")
+    with pytest.raises(AudiobookError) as exc:
+        write_feed(folder, BASE)
+    assert one_line_error(exc) == f"{folder / 'podcast.toml'}: title is 123, not text; write it in quotes"
+
+
+@pytest.mark.slow
+def test_cli_feed_on_real_renders_without_title(sample_episode: Path, tmp_path: Path) -> None:
+    """The bundled sample (show and cover from its podcast.toml) and a second real render naming the same
+    show: `audiobook feed DIR --base-url URL` alone gives a feed both parsers read, with the artwork."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for p in sample_episode.parent.iterdir():
+        if p.suffix != ".m4b":
+            shutil.copy(p, site)
+    note = tmp_path / "note.txt"
+    note.write_text("date 2026-03-20 Оқырманмен қысқа сұхбат\nКітап туралы.\n\n— Сізге қандай кітап ұнайды?\n"
+                    "— Маған тарихи романдар ұнайды.\n", encoding="utf-8")
+    r = run_cli("render", str(note), "-o", str(site), "-q", "--show", "Кітап әлемі", "--cover", str(COVER))
+    assert r.returncode == 0, r.stderr
+    r = run_cli("feed", str(site), "--base-url", BASE)
+    assert r.returncode == 0 and not r.stderr, r.stderr
+    fp, pp = read_back(site / "feed.xml")
+    assert fp.feed.title == "Кітап әлемі" and pp["cover_url"] == BASE + "cover.png"
+    sample = Manifest.load(sample_episode.with_suffix(".json"))
+    assert [e["title"] for e in pp["episodes"]] == ["Оқырманмен қысқа сұхбат", sample.title]
+    for episode in pp["episodes"]:
+        (enclosure,) = episode["enclosures"]
+        mp3 = local(site, enclosure["url"])
+        assert enclosure["file_size"] == os.path.getsize(mp3)
+        assert abs(episode["total_time"] - MP3(mp3).info.length) <= 1.0
+        assert episode["episode_art_url"] == BASE + "cover.png"
+    named = [(r, s.name) for s in sample.speakers for role, r in (("interviewer", "host"), ("interviewee", "guest"))
+             if s.role == role]
+    assert persons(site / "feed.xml")[1] == named and len(named) >= 2

@@ -6,14 +6,17 @@ import base64
 import copy
 import hashlib
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from importlib import resources
-from typing import Any
+from pathlib import Path
 
 import pytest
+from publish_helpers import make_manifest
 
-from audiobook.errors import AudiobookError
+from audiobook.package.manifest import Manifest, Show
 from audiobook.publish.readalong import render_readalong
+from audiobook.text.script import Speaker
 
 EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)> "quoted"'
 
@@ -72,56 +75,32 @@ class Tree(HTMLParser):
         self.node.parts.append(data)
 
 
-def manifest(**overrides: Any) -> dict[str, Any]:
-    cues = [
-        {"start": 0.0, "end": 1.5, "speaker": "narrator", "name": "Диктор", "segment": 0, "chapter": 0,
-         "text": "Бүгін біз агрономмен сөйлесеміз."},
-        {"start": 1.5, "end": 2.75, "speaker": "interviewer", "name": "Тілші", "segment": 1, "chapter": 1,
-         "text": "Сәлеметсіз бе?"},
-        {"start": 2.75, "end": 4.0, "speaker": "interviewer", "name": "Тілші", "segment": 1, "chapter": 1,
-         "text": "Егін қалай?"},
-        {"start": 4.0, "end": 6.125, "speaker": "interviewee", "name": "Айгүл", "segment": 2, "chapter": 1,
-         "text": "Жақсы."},
-        {"start": 6.125, "end": 7.5, "speaker": "interviewee", "name": "Айгүл", "segment": 3, "chapter": 1,
-         "text": "Жаңбыр көп болды."},
-    ]
-    data: dict[str, Any] = {
-        "format": "audiobook-manifest", "version": 1, "title": "Агрономмен сұхбат", "date": "2025-10-18",
-        "lead": "Егін туралы әңгіме.", "language": "kk", "audio": "agronom.mp3", "duration": 7.5,
-        "sample_rate": 44100, "show": {"title": "Ауыл үні"},
-        "speakers": [
-            {"id": "narrator", "name": "Диктор", "role": "narrator", "voice": "kk-narrator"},
-            {"id": "interviewer", "name": "Тілші", "role": "interviewer", "voice": "kk-interviewer"},
-            {"id": "interviewee", "name": "Айгүл", "role": "interviewee", "voice": "kk-interviewee"},
-        ],
-        "chapters": [
-            {"title": "Кіріспе", "start": 0.0, "end": 1.5},
-            {"title": "Сұхбат", "start": 1.5, "end": 7.5},
-        ],
-        "segments": [
-            {"index": 0, "start": 0.0, "end": 1.5, "speaker": "narrator", "role": "narrator", "chapter": 0,
-             "text": cues[0]["text"]},
-            {"index": 1, "start": 1.5, "end": 4.0, "speaker": "interviewer", "role": "interviewer",
-             "chapter": 1, "text": "Сәлеметсіз бе? Егін қалай?"},
-            {"index": 2, "start": 4.0, "end": 6.125, "speaker": "interviewee", "role": "interviewee",
-             "chapter": 1, "text": "Жақсы."},
-            {"index": 3, "start": 6.125, "end": 7.5, "speaker": "interviewee", "role": "interviewee",
-             "chapter": 1, "text": "Жаңбыр көп болды."},
-        ],
-        "cues": cues,
-        "sidecars": {"vtt": "agronom.vtt", "srt": "agronom.srt", "chapters": "agronom.chapters.json",
-                     "transcript": "agronom.transcript.json", "html": "agronom.html"},
-    }
-    data.update(overrides)
-    return data
+PARAGRAPHS = [
+    ("narrator", ["Бүгін біз агрономмен сөйлесеміз."]),
+    ("interviewer", ["Сәлеметсіз бе?", "Егін қалай?"]),
+    ("interviewee", ["Жақсы."]),
+    ("interviewee", ["Жаңбыр көп болды."]),
+]
+SPEAKERS = [
+    Speaker("narrator", "Диктор", "narrator"),
+    Speaker("interviewer", "Тілші", "interviewer"),
+    Speaker("interviewee", "Айгүл", "interviewee"),
+]
+
+
+@pytest.fixture
+def manifest(tmp_path: Path) -> Manifest:
+    """What build_manifest gives for a four-paragraph interview in two chapters."""
+    return make_manifest(tmp_path, show=Show(title="Ауыл үні"), lead="Егін туралы әңгіме.", paragraphs=PARAGRAPHS,
+                         speakers=SPEAKERS)
 
 
 def sentences(root: Element) -> list[Element]:
     return [el for el in root.iter("span") if "data-start" in el.attrs]
 
 
-def test_page_structure_and_accessibility() -> None:
-    html = render_readalong(manifest())
+def test_page_structure_and_accessibility(manifest: Manifest) -> None:
+    html = render_readalong(manifest)
     root = Tree(html).root
     assert html.startswith("<!DOCTYPE html>")
     (page,) = root.iter("html")
@@ -139,15 +118,17 @@ def test_page_structure_and_accessibility() -> None:
     heading = next(el for el in root.iter("h2") if el.attrs.get("id") == nav.attrs["aria-labelledby"])
     assert heading.all_text() == "Тараулар"
     buttons = nav.iter("button")
-    assert [b.attrs["data-start"] for b in buttons] == ["0.000", "1.500"]
+    assert [b.attrs["data-start"] for b in buttons] == [f"{c.start:.3f}" for c in manifest.chapters]
+    assert buttons[0].attrs["data-start"] == "0.000" and len(buttons) == 2
     assert all(b.attrs["type"] == "button" for b in buttons)
     assert "Кіріспе" in buttons[0].all_text() and "0:00" in buttons[0].all_text()
 
     transcript = next(el for el in root.iter("section") if el.attrs.get("id") == "transcript")
     assert any(h.all_text() == "Мәтін" for h in transcript.iter("h2"))
     spans = sentences(transcript)
-    assert [s.attrs["data-start"] for s in spans] == ["0.000", "1.500", "2.750", "4.000", "6.125"]
-    assert [s.attrs["data-end"] for s in spans] == ["1.500", "2.750", "4.000", "6.125", "7.500"]
+    assert [s.attrs["data-start"] for s in spans] == [f"{c.start:.3f}" for c in manifest.cues]
+    assert [s.attrs["data-end"] for s in spans] == [f"{c.end:.3f}" for c in manifest.cues]
+    assert len(spans) == 5
     for span in spans:
         assert span.attrs["tabindex"] == "0" and span.attrs["role"] == "button"
         assert "p" in span.ancestors()  # sentences read in their paragraph
@@ -162,8 +143,8 @@ def test_page_structure_and_accessibility() -> None:
     assert '<time datetime="2025-10-18">2025 жылғы 18 қазан</time>' in html
 
 
-def test_page_is_self_contained_and_csp_pins_inline_assets() -> None:
-    html = render_readalong(manifest())
+def test_page_is_self_contained_and_csp_pins_inline_assets(manifest: Manifest) -> None:
+    html = render_readalong(manifest)
     root = Tree(html).root
     assert not re.search(r"https?://", html), "no network references"
     assert not root.iter("link") and not root.iter("img") and not root.iter("iframe")
@@ -187,12 +168,11 @@ def test_page_is_self_contained_and_csp_pins_inline_assets() -> None:
     assert "prefers-reduced-motion" in js and "prefers-reduced-motion" in css
 
 
-def test_article_text_is_escaped_everywhere() -> None:
-    m = manifest(title=EVIL, lead=EVIL, show={"title": EVIL})
-    m["chapters"][1]["title"] = EVIL
-    m["speakers"][1]["name"] = EVIL
-    m["cues"][2]["text"] = EVIL
-    m["segments"][1]["speaker"] = 'x" onclick="alert(1)'
+def test_article_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    speakers = [SPEAKERS[0], Speaker('x" onclick="alert(1)', EVIL, "interviewer"), SPEAKERS[2]]
+    paragraphs = [PARAGRAPHS[0], ('x" onclick="alert(1)', ["Сәлеметсіз бе?", EVIL]), *PARAGRAPHS[2:]]
+    m = make_manifest(tmp_path, title=EVIL, lead=EVIL, show=Show(title=EVIL), paragraphs=paragraphs, speakers=speakers)
+    m = replace(m, chapters=[m.chapters[0], replace(m.chapters[1], title=EVIL)])
     html = render_readalong(m)
     root = Tree(html).root
     assert len(root.iter("script")) == 1 and not root.iter("img")
@@ -203,34 +183,38 @@ def test_article_text_is_escaped_everywhere() -> None:
     assert root.iter("h1")[0].all_text() == EVIL
     assert root.iter("title")[0].all_text() == EVIL
     assert sentences(root)[2].all_text() == EVIL
+    assert any(el.all_text() == f"{EVIL}:" for el in root.iter("span") if el.attrs.get("class") == "speaker")
     assert any(b.all_text().startswith(EVIL) for b in root.iter("button"))
     # The script block holds only the static asset: no article text in it.
     assert EVIL not in root.iter("script")[0].text and "alert" not in root.iter("script")[0].text
 
 
-def test_segment_without_cues_is_still_timed_and_pure() -> None:
-    m = manifest()
-    m["cues"] = [c for c in m["cues"] if c["segment"] != 2]
+def test_unspoken_segment_is_shown_untimed_in_place_and_pure(tmp_path: Path) -> None:
+    """A paragraph with no word to speak (the render reports it) is in the page as text, not a sentence."""
+    paragraphs = [PARAGRAPHS[0], PARAGRAPHS[1], ("interviewee", ["—"]), PARAGRAPHS[3]]
+    m = make_manifest(tmp_path, paragraphs=paragraphs, speakers=SPEAKERS)
+    assert m.segments[2].start is None and not [c for c in m.cues if c.segment == 2]
     before = copy.deepcopy(m)
     html = render_readalong(m)
     assert m == before, "render_readalong must not modify the manifest"
     assert html == render_readalong(m), "deterministic"
-    spans = sentences(Tree(html).root)
-    assert [s.attrs["data-start"] for s in spans] == ["0.000", "1.500", "2.750", "4.000", "6.125"]
-    assert spans[3].all_text() == "Жақсы."
+    root = Tree(html).root
+    spans = sentences(root)
+    assert [s.attrs["data-start"] for s in spans] == [f"{c.start:.3f}" for c in m.cues]
+    paras = [p for p in root.iter("p") if p.attrs.get("class") == "segment"]
+    assert [p.all_text().split(":")[-1].strip() for p in paras][2] == "—"
+    assert not [el for el in paras[2].iter() if "data-start" in el.attrs]
 
 
-def test_audio_name_is_url_quoted_and_missing_audio_is_an_error() -> None:
-    html = render_readalong(manifest(audio="сұхбат #1.mp3"))
+def test_audio_name_is_url_quoted(tmp_path: Path) -> None:
+    html = render_readalong(make_manifest(tmp_path, stem="сұхбат #1"))
     (audio,) = Tree(html).root.iter("audio")
     assert audio.attrs["src"] == "%D1%81%D2%B1%D1%85%D0%B1%D0%B0%D1%82%20%231.mp3"
-    with pytest.raises(AudiobookError, match="audio"):
-        render_readalong(manifest(audio=None))
 
 
-def test_untitled_chapter_and_no_show() -> None:
-    m = manifest(show=None, date=None)
-    m["chapters"][0]["title"] = ""
+def test_untitled_chapter_and_no_show(tmp_path: Path) -> None:
+    m = make_manifest(tmp_path, show=None, day=None)
+    m = replace(m, chapters=[replace(m.chapters[0], title=""), *m.chapters[1:]])
     root = Tree(render_readalong(m)).root
     assert root.iter("nav")[0].iter("button")[0].all_text().startswith("1-тарау")
     assert not [p for p in root.iter("p") if p.attrs.get("class") == "meta"]

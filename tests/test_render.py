@@ -159,3 +159,16 @@ def test_a_folder_given_as_voice_profile(tmp_path: Path) -> None:
     (tmp_path / "guest.toml").mkdir()
     r = run_cli("render", str(SAMPLE), "-o", str(tmp_path / "o"), "--voice", f"interviewee={tmp_path / 'guest.toml'}")
     _fails_cleanly(r, "guest.toml")
+
+
+def test_podcast_toml_with_wrong_types_fails_before_synthesis(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("— Сұрақ бар ма?\n— Жоқ.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    for body, needle in (("title = 123\n", "title is 123, not text; write it in quotes"),
+                         ('title = "Шоу"\nexplicit = "иә"\n', "explicit is 'иә'; write explicit = true or false"),
+                         ('titel = "Шоу"\n', "unknown key 'titel'")):
+        (tmp_path / "podcast.toml").write_text(body, encoding="utf-8")
+        r = run_cli("render", str(article), "-o", str(tmp_path / "o"), env={"AUDIOBOOK_CACHE": str(cache)})
+        _fails_cleanly(r, f"{tmp_path / 'podcast.toml'}: ", needle)
+        assert not cache.exists() or not any(cache.rglob("*.wav")), "synthesized before checking the show"

@@ -19,7 +19,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = {"mp3", "m4b", "epub"}
+
+
+def parse_formats(values: list[str] | None) -> frozenset[str]:
+    """`--format m4b --format epub` or `--format m4b,epub`; the MP3 is always written."""
+    from audiobook.package.episode import FORMATS
+
+    formats = {f.strip().lower().lstrip(".") for arg in (values or []) for f in arg.split(",") if f.strip()}
+    if unknown := formats - set(FORMATS):
+        raise AudiobookError(f"--format {', '.join(sorted(unknown))}: unknown; use {', '.join(sorted(FORMATS))}")
+    return frozenset(formats | {"mp3"})
 
 
 def _err(msg: str) -> None:
@@ -77,27 +86,27 @@ def render(
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
     from audiobook.audio.assemble import Pacing
     from audiobook.audio.master import Loudness
+    from audiobook.package.episode import PackageSettings
+    from audiobook.package.manifest import Show
     from audiobook.pipeline import RenderOptions
     from audiobook.pipeline import render as run
     from audiobook.publish.cover import check_cover, font_path
     from audiobook.publish.show import load_show
     from audiobook.voice.cast import parse_overrides
 
-    formats = {f.strip().lower().lstrip(".") for arg in (format or []) for f in arg.split(",") if f.strip()}
-    if formats - FORMATS:
-        raise AudiobookError(f"--format {', '.join(sorted(formats - FORMATS))}: unknown; use "
-                             f"{', '.join(sorted(FORMATS))}")
-    info, show_cover = load_show(podcast, [input.parent, outdir], title=show, author=author)
+    formats = parse_formats(format)
+    # Checked before any synthesis, which can take minutes with neural voices.
+    options = Show.from_mapping({"title": show, "author": author}, "--show/--author")
+    show_info, show_cover = load_show(podcast, [input.parent, outdir], options)
+    package = PackageSettings(bitrate=bitrate, formats=formats, show=show_info, cover=cover or show_cover)
     opts = RenderOptions(
         outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon, no_cache=no_cache, jobs=jobs,
-        pacing=Pacing(), loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats,
-        epub="epub" in formats, show=info, cover=cover or show_cover, intro=intro, outro=outro,
+        pacing=Pacing(), loudness=Loudness(target_lufs=lufs), package=package, intro=intro, outro=outro,
     )
-    # Checked before any synthesis, which can take minutes with neural voices.
     if outdir.exists() and not outdir.is_dir():
         raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
-    if opts.cover is not None:
-        for w in check_cover(opts.cover):
+    if package.cover is not None:
+        for w in check_cover(package.cover):
             typer.echo(f"warning: {w}", err=True)
     else:
         font_path()  # the generated cover's font: a broken install fails now, not after synthesis
@@ -154,7 +163,7 @@ def batch(
     cover: Annotated[Path | None, typer.Option(help="Cover image (JPEG or PNG) for every episode.")] = None,
     bitrate: Annotated[str, typer.Option(help="MP3/AAC bitrate.")] = "96k",
     lufs: Annotated[float, typer.Option(help="Integrated loudness target (LUFS).")] = -16.0,
-    format: Annotated[list[str] | None, typer.Option("--format", help="Also write: m4b.")] = None,
+    format: Annotated[list[str] | None, typer.Option("--format", help="Also write: m4b, epub (as for render).")] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", help="Episodes rendered at once on this machine.")] = 1,
     ray: Annotated[bool, typer.Option("--ray", help="Run each episode as a Ray task (RAY_ADDRESS, or a "
                                       "local Ray when no cluster is given).")] = False,
@@ -174,30 +183,32 @@ def batch(
 
     from audiobook.audio.master import Loudness
     from audiobook.batch.driver import BatchOptions, run_batch
+    from audiobook.package.episode import PackageSettings
+    from audiobook.package.manifest import Show
     from audiobook.pipeline import RenderOptions
     from audiobook.voice.cast import parse_overrides
 
     signal.signal(signal.SIGTERM, _interrupt)  # service managers and `timeout` stop with SIGTERM
-    formats = {f.lower().lstrip(".") for f in (format or [])}
-    if formats - {"m4b", "mp3"}:
-        raise AudiobookError(f"--format {', '.join(sorted(formats - {'m4b', 'mp3'}))}: unknown; use m4b")
+    formats = parse_formats(format)
     if jobs < 1 or cpus_per_episode < 1:
         raise AudiobookError("--jobs and --cpus-per-episode take a whole number of at least 1")
     if cover is not None and not cover.is_file():
         raise AudiobookError(f"{cover}: cover image not found; check --cover")
+    package = PackageSettings(bitrate=bitrate, formats=formats, cover=cover)
     render_opts = RenderOptions(outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon,
-                                loudness=Loudness(target_lufs=lufs), bitrate=bitrate, m4b="m4b" in formats,
-                                cover=cover, no_cache=no_cache)
-    opts = BatchOptions(sources, outdir, render_opts, podcast, {"title": show, "author": author}, jobs,
+                                loudness=Loudness(target_lufs=lufs), package=package, no_cache=no_cache)
+    show_options = Show.from_mapping({"title": show, "author": author}, "--show/--author")
+    opts = BatchOptions(sources, outdir, render_opts, podcast, show_options, jobs,
                         ray or ray_address is not None, ray_address, cpus_per_episode)
     summary = _with_batch_progress(lambda on_event: run_batch(opts, on_event), quiet)
     failed = len(summary.failed)
     if base_url is not None:
         from audiobook.publish.feed import write_feed
 
-        overrides = {"title": title, "description": description, "category": category}
+        feed_show = Show.from_mapping({"title": title, "description": description, "category": category}, "options")
         try:
-            typer.echo(f"feed: {write_feed(outdir, base_url, {k: v for k, v in overrides.items() if v})}", err=True)
+            written = write_feed(outdir, base_url, feed_show, warn=lambda w: typer.echo(f"warning: {w}", err=True))
+            typer.echo(f"feed: {written}", err=True)
         except AudiobookError as e:
             _err(f"feed: {e}")
             failed += 1
@@ -303,7 +314,8 @@ def voices() -> None:
 def feed(
     folder: Annotated[Path, typer.Argument(help="Folder of rendered episodes.")],
     base_url: Annotated[str, typer.Option("--base-url", help="Public URL where the folder is served.")],
-    title: Annotated[str | None, typer.Option(help="Show title.")] = None,
+    title: Annotated[str | None, typer.Option(
+        help="Show title; default: podcast.toml in FOLDER, else the show the episodes name.")] = None,
     author: Annotated[str | None, typer.Option(help="Show author.")] = None,
     description: Annotated[str | None, typer.Option(help="Show description.")] = None,
     image: Annotated[str | None, typer.Option(help="Show artwork: URL or a file in the folder.")] = None,
@@ -311,11 +323,12 @@ def feed(
     explicit: Annotated[bool | None, typer.Option("--explicit/--no-explicit", help="Explicit content.")] = None,
 ) -> None:
     """Write FOLDER/feed.xml: a podcast RSS feed of every episode in FOLDER."""
+    from audiobook.package.manifest import Show
     from audiobook.publish.feed import write_feed
 
-    overrides = {"title": title, "author": author, "description": description, "image": image,
-                 "category": category, "explicit": explicit}
-    path = write_feed(folder, base_url, {k: v for k, v in overrides.items() if v is not None})
+    options = Show.from_mapping({"title": title, "author": author, "description": description, "image": image,
+                                 "category": category, "explicit": explicit}, "options")
+    path = write_feed(folder, base_url, options, warn=lambda w: typer.echo(f"warning: {w}", err=True))
     typer.echo(str(path))
 
 

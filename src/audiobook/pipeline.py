@@ -15,6 +15,7 @@ from audiobook.audio.assemble import Episode, Line, Pacing, assemble
 from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.music import level_under_speech
 from audiobook.errors import AudiobookError
+from audiobook.package.episode import PackageSettings, build_manifest, write_episode
 from audiobook.text.script import Script
 from audiobook.voice.cast import cast_script
 from audiobook.voice.profile import VoiceProfile
@@ -33,12 +34,7 @@ class RenderOptions:
     jobs: int | None = None  # None: one worker per core when the work is worth it (synth.auto_jobs)
     pacing: Pacing = field(default_factory=Pacing)
     loudness: Loudness = field(default_factory=Loudness)
-    bitrate: str = "96k"
-    output_rate: int = 44100
-    m4b: bool = False
-    epub: bool = False  # also <stem>.epub: EPUB 3 with media overlays
-    show: dict[str, Any] = field(default_factory=dict)
-    cover: Path | None = None
+    package: PackageSettings = field(default_factory=PackageSettings)
     intro: Path | None = None
     outro: Path | None = None
     name: str | None = None  # the episode's file stem; default: the input's
@@ -89,7 +85,6 @@ def render(
     opts: RenderOptions,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RenderResult:
-    from audiobook.package.episode import build_manifest, write_episode
     from audiobook.text.normalize import user_lexicon
 
     t: dict[str, float] = {}
@@ -129,8 +124,8 @@ def render(
             plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    manifest = build_manifest(script, episode, cast, opts.name or source.stem, opts)
-    outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts)
+    manifest = build_manifest(script, episode, cast, opts.name or source.stem, opts.package)
+    outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts.outdir, opts.package)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
     return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))

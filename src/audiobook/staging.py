@@ -30,6 +30,11 @@ class Staging:
         tmp.write_text(text, encoding="utf-8")
         return tmp
 
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        tmp = self.path(name)
+        tmp.write_bytes(data)
+        return tmp
+
     def copy(self, src: Path, name: str) -> Path:
         tmp = self.path(name)
         shutil.copyfile(src, tmp)

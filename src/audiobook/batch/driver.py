@@ -18,6 +18,7 @@ from audiobook.batch.archive import Article, Skipped, find_articles
 from audiobook.batch.ledger import Entry, Ledger
 from audiobook.batch.task import Job, Outcome
 from audiobook.errors import AudiobookError
+from audiobook.package.manifest import Show
 from audiobook.pipeline import RenderOptions
 from audiobook.staging import Staging
 
@@ -31,7 +32,7 @@ class BatchOptions:
     site: Path
     render: RenderOptions  # the options every episode gets; show details come per folder on top
     podcast: Path | None = None  # one podcast.toml for all; default: the first beside each article
-    show_overrides: dict[str, Any] = field(default_factory=dict)  # --show/--author
+    show_overrides: Show | None = None  # --show/--author
     jobs: int = 1  # episodes at once on this machine
     ray: bool = False
     ray_address: str | None = None
@@ -117,10 +118,11 @@ def _options_for(art: Article, opts: BatchOptions) -> RenderOptions:
     from audiobook.parallel import cpu_cores
     from audiobook.publish.show import load_show
 
-    info, cover = load_show(opts.podcast, [art.source.parent, opts.site], **opts.show_overrides)
+    info, cover = load_show(opts.podcast, [art.source.parent, opts.site], opts.show_overrides)
     # Each episode's synthesis gets its share of the cores, so N episodes at once do not oversubscribe them.
     share = opts.cpus_per_episode if opts.ray else max(1, cpu_cores() // max(1, opts.jobs))
-    return replace(opts.render, outdir=opts.site, show=info, cover=opts.render.cover or cover, jobs=share)
+    package = replace(opts.render.package, show=info, cover=opts.render.package.cover or cover)
+    return replace(opts.render, outdir=opts.site, package=package, jobs=share)
 
 
 def shared_digest(render: RenderOptions) -> str:
@@ -152,10 +154,13 @@ def _inputs_hash(shared: str, art: Article, render: RenderOptions) -> str:
     return h.hexdigest()
 
 
-def _file_digest(value: Any) -> str:
-    """JSON for a path: its content's digest when it is a file (a replaced cover must re-render)."""
+def _file_digest(value: Any) -> Any:
+    """JSON for a path: its content's digest when it is a file (a replaced cover must re-render); a set
+    in a stable order."""
     if isinstance(value, Path):
         return f"{value}:{hashlib.sha256(value.read_bytes()).hexdigest()}" if value.is_file() else str(value)
+    if isinstance(value, frozenset | set):
+        return sorted(value)
     return str(value)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,13 +22,30 @@ from audiobook.text.script import Script
 from audiobook.voice.profile import VoiceProfile
 
 COVER_SUFFIX = ".jpg"  # the generated artwork, beside the episode
+FORMATS = ("mp3", "m4b", "epub")  # the MP3 is always written; the others on request
 
-if TYPE_CHECKING:
-    from audiobook.pipeline import RenderOptions
+
+@dataclass(frozen=True)
+class PackageSettings:
+    """How the episode is packaged (as `Pacing` says how it is assembled and `Loudness` how it is mastered)."""
+
+    bitrate: str = "96k"  # MP3 (CBR) and AAC
+    output_rate: int = 44100
+    formats: frozenset[str] = frozenset({"mp3"})
+    show: Show | None = None  # show details for the tags and the manifest
+    cover: Path | None = None  # JPEG or PNG, embedded and copied beside the episode
+
+    @property
+    def m4b(self) -> bool:
+        return "m4b" in self.formats
+
+    @property
+    def epub(self) -> bool:
+        return "epub" in self.formats
 
 
 def build_manifest(
-    script: Script, ep: Episode, cast: dict[str, VoiceProfile], stem: str, opts: RenderOptions
+    script: Script, ep: Episode, cast: dict[str, VoiceProfile], stem: str, settings: PackageSettings
 ) -> Manifest:
     r3 = lambda v: round(v, 3)  # noqa: E731 - milliseconds are the precision of every consumer
     names = {key: stem + suffix for suffix, key in SIDECAR_KEYS.items()}
@@ -39,8 +56,8 @@ def build_manifest(
         language="kk",
         audio=stem + ".mp3",
         duration=r3(ep.duration),
-        sample_rate=opts.output_rate,
-        show=_show(opts, stem),
+        sample_rate=settings.output_rate,
+        show=_show(settings, stem),
         speakers=[SpeakerEntry(s.id, s.name, s.role, cast[s.id].name) for s in script.speakers],
         chapters=[ChapterEntry(c.title, r3(c.start), r3(c.end)) for c in ep.chapters],
         segments=[
@@ -54,31 +71,32 @@ def build_manifest(
             for c in ep.cues
         ],
         sidecars=Sidecars(**names, html=stem + ".html"),
-        extra={"epub": stem + ".epub"} if opts.epub else {},  # for the feed and batch to carry the book
+        extra={"epub": stem + ".epub"} if settings.epub else {},  # for the feed and batch to carry the book
     )
 
 
-def _show(opts: RenderOptions, stem: str) -> Show:
-    show = {k: v for k, v in opts.show.items() if v is not None}
-    if opts.cover is not None:
-        show["image"] = opts.cover.name  # copied beside the episode, so a feed of the folder can serve it
-    elif not show.get("image"):
-        show["image"] = stem + COVER_SUFFIX  # made by write_episode: every episode has artwork
-    return Show.from_json(show)
+def _show(settings: PackageSettings, stem: str) -> Show:
+    show = settings.show or Show()
+    if settings.cover is not None:
+        # Copied beside the episode, so a feed of the folder can serve it.
+        show = replace(show, image=settings.cover.name)
+    elif not show.image:
+        show = replace(show, image=stem + COVER_SUFFIX)  # made by write_episode: every episode has artwork
+    return show
 
 
-def mp3_args(opts: RenderOptions) -> list[str]:
-    return ["-af", f"aresample={opts.output_rate}:resampler=soxr", "-ac", "1", "-c:a", "libmp3lame",
-            "-b:a", opts.bitrate, "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
+def mp3_args(settings: PackageSettings) -> list[str]:
+    return ["-af", f"aresample={settings.output_rate}:resampler=soxr", "-ac", "1", "-c:a", "libmp3lame",
+            "-b:a", settings.bitrate, "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
 
 
-def m4b_args(opts: RenderOptions) -> list[str]:
+def m4b_args(settings: PackageSettings) -> list[str]:
     return ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-af",
-            f"aresample={opts.output_rate}:resampler=soxr", "-ac", "1", "-c:a", "aac", "-b:a", opts.bitrate,
+            f"aresample={settings.output_rate}:resampler=soxr", "-ac", "1", "-c:a", "aac", "-b:a", settings.bitrate,
             "-movflags", "+faststart", "-f", "ipod"]
 
 
-def ffmetadata(m: dict[str, Any]) -> str:
+def ffmetadata(m: Manifest) -> str:
     """ffmpeg's metadata file: tags and chapters for the M4B."""
 
     def esc(s: str) -> str:
@@ -86,49 +104,47 @@ def ffmetadata(m: dict[str, Any]) -> str:
             s = s.replace(ch, "\\" + ch)
         return s
 
-    show = m.get("show") or {}
-    out = [";FFMETADATA1", f"title={esc(m['title'])}", "genre=Podcast", "language=kaz"]
-    if show.get("author"):
-        out.append(f"artist={esc(show['author'])}")
-    if show.get("title"):
-        out.append(f"album={esc(show['title'])}")
-    if m.get("date"):
-        out.append(f"date={m['date']}")
-    for ch in m["chapters"]:
-        out += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={int(round(ch['start'] * 1000))}",
-                f"END={int(round(ch['end'] * 1000))}", f"title={esc(ch['title'])}"]
+    show = m.show or Show()
+    out = [";FFMETADATA1", f"title={esc(m.title)}", "genre=Podcast", "language=kaz"]
+    if show.author:
+        out.append(f"artist={esc(show.author)}")
+    if show.title:
+        out.append(f"album={esc(show.title)}")
+    if m.date:
+        out.append(f"date={m.date}")
+    for ch in m.chapters:
+        out += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={int(round(ch.start * 1000))}",
+                f"END={int(round(ch.end * 1000))}", f"title={esc(ch.title)}"]
     return "\n".join(out) + "\n"
 
 
 def write_episode(
-    blocks: Iterable[np.ndarray], rate: int, manifest: Manifest, opts: RenderOptions
+    blocks: Iterable[np.ndarray], rate: int, manifest: Manifest, outdir: Path, settings: PackageSettings
 ) -> list[Path]:
-    """Encode the mastered `blocks` and write every file under a temporary name, then rename them all;
-    returns the final paths, the MP3 first."""
-    m = manifest.to_json()  # the writers below still read the JSON form
-    stem = Path(m["audio"]).stem
-    with Staging(opts.outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp:
-        mp3 = stage.path(m["audio"])
-        outputs = [Output(mp3, mp3_args(opts))]
-        if opts.m4b:
+    """Encode the mastered `blocks` into `outdir` and write every file under a temporary name, then rename
+    them all; returns the final paths, the MP3 first."""
+    stem, cover = manifest.stem, settings.cover
+    with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp:
+        mp3 = stage.path(manifest.audio)
+        outputs = [Output(mp3, mp3_args(settings))]
+        if settings.m4b:
             meta = Path(tmp) / "chapters.txt"
-            meta.write_text(ffmetadata(m), encoding="utf-8")
+            meta.write_text(ffmetadata(manifest), encoding="utf-8")
             m4b = stage.path(stem + ".m4b")
-            outputs.append(Output(m4b, m4b_args(opts), ["-f", "ffmetadata", "-i", str(meta)]))
+            outputs.append(Output(m4b, m4b_args(settings), ["-f", "ffmetadata", "-i", str(meta)]))
         encode(blocks, rate, outputs)
-        cover = opts.cover
         if cover is None:
             cover = make_cover(cover_heading(manifest), manifest.title, stage.path(stem + COVER_SUFFIX))
         else:
-            target = opts.outdir / cover.name
+            target = outdir / cover.name
             if not target.is_file() or target.read_bytes() != cover.read_bytes():
                 stage.copy(cover, cover.name)
-        write_tags(mp3, m, cover)
-        if opts.m4b:
+        write_tags(mp3, manifest, cover)
+        if settings.m4b:
             write_m4b_cover(m4b, cover)
-        if opts.epub:
+        if settings.epub:
             write_epub(manifest, mp3, cover, stage.path(stem + ".epub"))
         for writer in WRITERS:
-            stage.write_text(stem + writer.suffix, writer.render(m))
-        stage.write_text(stem + ".html", render_readalong(m))
+            stage.write_text(stem + writer.suffix, writer.render(manifest))
+        stage.write_text(stem + ".html", render_readalong(manifest))
         return stage.commit()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from mutagen.id3 import (
     APIC,
@@ -23,33 +22,33 @@ from mutagen.id3 import (
 )
 
 from audiobook.errors import AudiobookError
-from audiobook.package.sidecars import speaker_names
+from audiobook.package.manifest import Manifest, Show
 
 
-def write_tags(path: Path, m: dict[str, Any], cover: Path | None = None) -> None:
+def write_tags(path: Path, m: Manifest, cover: Path | None = None) -> None:
     tags = ID3()
-    show = m.get("show") or {}
-    tags.add(TIT2(encoding=3, text=m["title"]))
+    show = m.show or Show()
+    tags.add(TIT2(encoding=3, text=m.title))
     # Without show details, players still need an artist and album: the voices heard and the article.
-    guests = [s["name"] for s in m["speakers"] if s["role"] == "interviewee"]
-    tags.add(TPE1(encoding=3, text=show.get("author") or ", ".join(guests) or m["title"]))
-    tags.add(TALB(encoding=3, text=show.get("title") or m["title"]))
-    if m.get("date"):
-        tags.add(TDRC(encoding=3, text=m["date"]))
+    guests = [s.name for s in m.speakers if s.role == "interviewee"]
+    tags.add(TPE1(encoding=3, text=show.author or ", ".join(guests) or m.title))
+    tags.add(TALB(encoding=3, text=show.title or m.title))
+    if m.date:
+        tags.add(TDRC(encoding=3, text=m.date))
     tags.add(TLAN(encoding=3, text="kaz"))
     tags.add(TCON(encoding=3, text="Podcast"))
-    if m.get("lead"):
-        tags.add(COMM(encoding=3, lang="kaz", desc="", text=m["lead"]))
+    if m.lead:
+        tags.add(COMM(encoding=3, lang="kaz", desc="", text=m.lead))
     if cover is not None:
         tags.add(APIC(encoding=3, mime=image_mime(cover), type=PictureType.COVER_FRONT, desc="Cover",
                       data=cover.read_bytes()))
     tags.add(USLT(encoding=3, lang="kaz", desc="", text=transcript_text(m)))
-    ids = [f"chp{i}" for i in range(len(m["chapters"]))]
+    ids = [f"chp{i}" for i in range(len(m.chapters))]
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                  sub_frames=[TIT2(encoding=3, text=m["title"])]))
-    for cid, ch in zip(ids, m["chapters"], strict=True):
-        tags.add(CHAP(element_id=cid, start_time=int(round(ch["start"] * 1000)),
-                      end_time=int(round(ch["end"] * 1000)), sub_frames=[TIT2(encoding=3, text=ch["title"])]))
+                  sub_frames=[TIT2(encoding=3, text=m.title)]))
+    for cid, ch in zip(ids, m.chapters, strict=True):
+        tags.add(CHAP(element_id=cid, start_time=int(round(ch.start * 1000)),
+                      end_time=int(round(ch.end * 1000)), sub_frames=[TIT2(encoding=3, text=ch.title)]))
     tags.save(str(path), v2_version=4)
 
 
@@ -72,13 +71,13 @@ def write_m4b_cover(path: Path, cover: Path) -> None:
     mp4.save()
 
 
-def transcript_text(m: dict[str, Any]) -> str:
+def transcript_text(m: Manifest) -> str:
     """Plain transcript: one paragraph per segment, the speaker named where it changes."""
-    names = speaker_names(m)
+    names = m.speaker_names()
     out: list[str] = []
     prev = None
-    for seg in m["segments"]:
-        prefix = "" if seg["speaker"] == prev else f"{names.get(seg['speaker'], seg['speaker'])}: "
-        out.append(prefix + seg["text"])
-        prev = seg["speaker"]
+    for seg in m.segments:
+        prefix = "" if seg.speaker == prev else f"{names.get(seg.speaker, seg.speaker)}: "
+        out.append(prefix + seg.text)
+        prev = seg.speaker
     return "\n\n".join(out)

@@ -9,9 +9,10 @@ old or foreign file gets one clear line instead of a KeyError deep in a writer.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from audiobook.errors import AudiobookError
 
@@ -38,8 +39,38 @@ class Show:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Show:
+        """The manifest's "show": keys of a newer writer are ignored; a wrong type is a TypeError."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        return cls.from_mapping({k: v for k, v in d.items() if k in known}, "show", error=TypeError)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], source: str, error: type[Exception] = AudiobookError) -> Show:
+        """Checked show details from podcast.toml or options; `source` names the origin in messages."""
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise error(f"{source}: unknown key {key!r}; use one of {', '.join(sorted(known))}")
+            if value is None:
+                continue
+            if key == "explicit":
+                if not isinstance(value, bool):
+                    raise error(f"{source}: explicit is {value!r}; write explicit = true or false")
+                values[key] = value
+            elif not isinstance(value, str):
+                raise error(f"{source}: {key} is {value!r}, not text; write it in quotes")
+            elif value.strip():
+                values[key] = value.strip()
+        return cls(**values)
+
+    def merge(self, override: Show | None) -> Show:
+        """A copy where every field set (not None) in `override` wins."""
+        if override is None:
+            return self
+        return replace(self, **{f.name: v for f in fields(self) if (v := getattr(override, f.name)) is not None})
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) is None for f in fields(self))
 
 
 @dataclass(frozen=True)
@@ -151,24 +182,27 @@ class Manifest:
             )
         try:
             show = d.get("show")
+            day = d.get("date")
+            if day is not None:
+                date.fromisoformat(_str(day))
             return cls(
                 title=_str(d["title"]),
-                date=d.get("date") if isinstance(d.get("date"), str) else None,
+                date=day,
                 lead=_str(d.get("lead") or ""),
                 language=_str(d.get("language") or "kk"),
                 audio=_str(d["audio"]),
-                duration=float(d["duration"]),
-                sample_rate=int(d["sample_rate"]),
-                show=Show.from_json(show) if isinstance(show, dict) else None,
-                speakers=[SpeakerEntry(**s) for s in d["speakers"]],
-                chapters=[ChapterEntry(**c) for c in d["chapters"]],
-                segments=[SegmentEntry(**s) for s in d["segments"]],
-                cues=[CueEntry(**c) for c in d["cues"]],
-                sidecars=Sidecars(**d["sidecars"]),
+                duration=_check(float, d["duration"], "duration"),
+                sample_rate=_check(int, d["sample_rate"], "sample_rate"),
+                show=None if show is None else Show.from_json(_check(dict, show, "show")),
+                speakers=[_entry(SpeakerEntry, s) for s in _check(list, d["speakers"], "speakers")],
+                chapters=[_entry(ChapterEntry, c) for c in _check(list, d["chapters"], "chapters")],
+                segments=[_entry(SegmentEntry, s) for s in _check(list, d["segments"], "segments")],
+                cues=[_entry(CueEntry, c) for c in _check(list, d["cues"], "cues")],
+                sidecars=_entry(Sidecars, d["sidecars"]),
                 extra={k: v for k, v in d.items() if k not in _TOP_KEYS},
             )
         except (KeyError, TypeError, ValueError) as e:
-            raise AudiobookError(f"{source}: damaged audiobook manifest ({e!r}); re-run `audiobook render`") from None
+            raise AudiobookError(f"{source}: damaged audiobook manifest ({e}); re-run `audiobook render`") from None
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -180,9 +214,41 @@ class Manifest:
 
 
 def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {value!r}")
+    return _check(str, value, "text")
+
+
+_T = TypeVar("_T")
+
+
+def _check(kind: type[_T], value: Any, what: str) -> _T:
+    """`value` as `kind` (an int is a float too; a bool is neither); TypeError naming `what` otherwise."""
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)  # type: ignore[return-value]
+    if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
+        raise TypeError(f"{what} is {value!r}, expected {kind.__name__}")
     return value
+
+
+_KINDS: dict[str, tuple[type, bool]] = {
+    "str": (str, False), "int": (int, False), "float": (float, False),
+    "str | None": (str, True), "int | None": (int, True), "float | None": (float, True),
+}
+
+
+def _entry(cls: type[_T], data: Any) -> _T:
+    """One list entry (a speaker, chapter, segment, cue; the sidecars), every field checked against its
+    annotation, so that the writers can trust the types; keys of a newer writer are ignored."""
+    data = _check(dict, data, cls.__name__)
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name not in data:
+            if f.default is MISSING:
+                raise KeyError(f"{cls.__name__}.{f.name}")
+            continue
+        kind, optional = _KINDS[str(f.type)]
+        value = data[f.name]
+        values[f.name] = None if value is None and optional else _check(kind, value, f"{cls.__name__}.{f.name}")
+    return cls(**values)
 
 
 _TOP_KEYS = {"format", "version"} | {f.name for f in fields(Manifest)}

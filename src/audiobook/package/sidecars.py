@@ -7,6 +7,8 @@ import json
 import textwrap
 from typing import Any
 
+from audiobook.package.manifest import Manifest
+
 LINE = 42  # characters per caption line, the usual readability limit
 
 
@@ -22,27 +24,23 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def speaker_names(m: dict[str, Any]) -> dict[str, str]:
-    return {s["id"]: s["name"] for s in m["speakers"]}
-
-
 class Writer:
     suffix = ""
 
-    def render(self, m: dict[str, Any]) -> str:
+    def render(self, manifest: Manifest) -> str:
         raise NotImplementedError
 
 
 class WriteVTT(Writer):
     suffix = ".vtt"
 
-    def render(self, m: dict[str, Any]) -> str:
-        names = speaker_names(m)
+    def render(self, manifest: Manifest) -> str:
+        names = manifest.speaker_names()
         out = ["WEBVTT", "Language: kk", ""]
-        for i, cue in enumerate(m["cues"], 1):
-            name = _vtt_escape(names.get(cue["speaker"], cue["speaker"]))
-            lines = textwrap.wrap(_vtt_escape(cue["text"]), LINE) or [""]
-            out += [str(i), f"{_ts(cue['start'], '.')} --> {_ts(cue['end'], '.')}"]
+        for i, cue in enumerate(manifest.cues, 1):
+            name = _vtt_escape(names.get(cue.speaker, cue.speaker))
+            lines = textwrap.wrap(_vtt_escape(cue.text), LINE) or [""]
+            out += [str(i), f"{_ts(cue.start, '.')} --> {_ts(cue.end, '.')}"]
             out += [f"<v {name}>{lines[0]}", *lines[1:]]
             out[-1] += "</v>"
             out.append("")
@@ -52,15 +50,15 @@ class WriteVTT(Writer):
 class WriteSRT(Writer):
     suffix = ".srt"
 
-    def render(self, m: dict[str, Any]) -> str:
-        names = speaker_names(m)
+    def render(self, manifest: Manifest) -> str:
+        names = manifest.speaker_names()
         out: list[str] = []
         prev = None
-        for i, cue in enumerate(m["cues"], 1):
+        for i, cue in enumerate(manifest.cues, 1):
             # Name the speaker where the speaker changes, as broadcast subtitles do.
-            text = cue["text"] if cue["speaker"] == prev else f"{names.get(cue['speaker'], '')}: {cue['text']}"
-            prev = cue["speaker"]
-            out += [str(i), f"{_ts(cue['start'], ',')} --> {_ts(cue['end'], ',')}", *textwrap.wrap(text, LINE), ""]
+            text = cue.text if cue.speaker == prev else f"{names.get(cue.speaker, '')}: {cue.text}"
+            prev = cue.speaker
+            out += [str(i), f"{_ts(cue.start, ',')} --> {_ts(cue.end, ',')}", *textwrap.wrap(text, LINE), ""]
         return "\n".join(out)
 
 
@@ -69,13 +67,12 @@ class WriteChaptersJSON(Writer):
 
     suffix = ".chapters.json"
 
-    def render(self, m: dict[str, Any]) -> str:
-        doc: dict[str, Any] = {"version": "1.2.0", "title": m["title"], "fileName": m["audio"]}
-        if m.get("show") and m["show"].get("title"):
-            doc["podcastName"] = m["show"]["title"]
+    def render(self, manifest: Manifest) -> str:
+        doc: dict[str, Any] = {"version": "1.2.0", "title": manifest.title, "fileName": manifest.audio}
+        if manifest.show and manifest.show.title:
+            doc["podcastName"] = manifest.show.title
         doc["chapters"] = [
-            {"startTime": round(c["start"], 3), "endTime": round(c["end"], 3), "title": c["title"]}
-            for c in m["chapters"]
+            {"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": c.title} for c in manifest.chapters
         ]
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -85,21 +82,23 @@ class WriteTranscriptJSON(Writer):
 
     suffix = ".transcript.json"
 
-    def render(self, m: dict[str, Any]) -> str:
-        names = speaker_names(m)
+    def render(self, manifest: Manifest) -> str:
+        names = manifest.speaker_names()
         segments = [
-            {"speaker": names.get(c["speaker"], c["speaker"]), "startTime": round(c["start"], 3),
-             "endTime": round(c["end"], 3), "body": c["text"]}
-            for c in m["cues"]
+            {"speaker": names.get(c.speaker, c.speaker), "startTime": round(c.start, 3),
+             "endTime": round(c.end, 3), "body": c.text}
+            for c in manifest.cues
         ]
         return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=2) + "\n"
 
 
 class WriteManifest(Writer):
+    """The manifest itself (`<stem>.json`), which `Manifest.load` reads back."""
+
     suffix = ".json"
 
-    def render(self, m: dict[str, Any]) -> str:
-        return json.dumps(m, ensure_ascii=False, indent=2) + "\n"
+    def render(self, manifest: Manifest) -> str:
+        return manifest.dumps()
 
 
 WRITERS: list[Writer] = [WriteVTT(), WriteSRT(), WriteChaptersJSON(), WriteTranscriptJSON(), WriteManifest()]

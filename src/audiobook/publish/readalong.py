@@ -14,11 +14,11 @@ from datetime import date
 from functools import cache
 from html import escape
 from importlib import resources
-from typing import Any
 from urllib.parse import quote
 
 from audiobook import __version__
 from audiobook.errors import AudiobookError
+from audiobook.package.manifest import ChapterEntry, CueEntry, Manifest
 
 # Kazakh UI text.
 UI = {
@@ -49,13 +49,9 @@ MONTHS_KK = (
 )
 
 
-def render_readalong(manifest: dict[str, Any]) -> str:
+def render_readalong(manifest: Manifest) -> str:
     """Return the read-along HTML page for one rendered episode (pure; the caller writes it)."""
-    audio = manifest.get("audio")
-    if not isinstance(audio, str) or not audio:
-        raise AudiobookError("manifest: no audio file name; re-run `audiobook render`")
-    title = str(manifest.get("title") or audio)
-    lang = str(manifest.get("language") or "kk")
+    title = manifest.title or manifest.audio
     css, js = _asset("readalong.css"), _asset("readalong.js")
     csp = (
         "default-src 'none'; "
@@ -64,12 +60,11 @@ def render_readalong(manifest: dict[str, Any]) -> str:
         "media-src 'self' file: blob:; "
         "base-uri 'none'; form-action 'none'"
     )
-    show = manifest.get("show") if isinstance(manifest.get("show"), dict) else {}
-    audio_url = _attr(quote(audio))
+    audio_url = _attr(quote(manifest.audio))
 
     head = [
         "<!DOCTYPE html>",
-        f'<html lang="{_attr(lang)}">',
+        f'<html lang="{_attr(manifest.language or "kk")}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -84,10 +79,10 @@ def render_readalong(manifest: dict[str, Any]) -> str:
         "<header>",
         f"<h1>{_text(title)}</h1>",
     ]
-    meta = _meta_line(show, manifest.get("date"))
+    meta = _meta_line(manifest.show.title if manifest.show else None, manifest.date)
     if meta:
         head.append(f'<p class="meta">{meta}</p>')
-    lead = str(manifest.get("lead") or "").strip()
+    lead = manifest.lead.strip()
     if lead:
         head.append(f'<p class="lead">{_text(lead)}</p>')
     head += [
@@ -99,14 +94,13 @@ def render_readalong(manifest: dict[str, Any]) -> str:
         f'<label class="follow"><input type="checkbox" id="follow" checked> {_text(UI["follow"])}</label>',
         "</section>",
     ]
-    body = head + _chapters_nav(manifest) + _transcript(manifest) + ["</main>"]
+    body = head + _chapters_nav(manifest.chapters) + _transcript(manifest) + ["</main>"]
     body += _files(manifest)
     body += [f"<script>{js}</script>", "</body>", "</html>", ""]
     return "\n".join(body)
 
 
-def _chapters_nav(manifest: dict[str, Any]) -> list[str]:
-    chapters = _chapters(manifest)
+def _chapters_nav(chapters: list[ChapterEntry]) -> list[str]:
     if not chapters:
         return []
     out = [
@@ -115,24 +109,21 @@ def _chapters_nav(manifest: dict[str, Any]) -> list[str]:
         "<ol>",
     ]
     for i, ch in enumerate(chapters):
-        start = _seconds(ch.get("start"))
-        end = _seconds(ch.get("end"))
         out.append(
-            f'<li><button type="button" class="chapter" data-start="{start:.3f}" data-end="{end:.3f}">'
+            f'<li><button type="button" class="chapter" data-start="{ch.start:.3f}" data-end="{ch.end:.3f}">'
             f'<span class="chapter-title">{_text(_chapter_title(ch, i))}</span> '
-            f'<span class="chapter-time">{_clock(start)}</span></button></li>'
+            f'<span class="chapter-time">{_clock(ch.start)}</span></button></li>'
         )
     out += ["</ol>", "</nav>"]
     return out
 
 
-def _transcript(manifest: dict[str, Any]) -> list[str]:
-    chapters = _chapters(manifest)
-    names = {
-        str(s.get("id")): str(s.get("name") or s.get("id"))
-        for s in manifest.get("speakers") or []
-        if isinstance(s, dict)
-    }
+def _transcript(manifest: Manifest) -> list[str]:
+    chapters = manifest.chapters
+    names = {s.id: s.name or s.id for s in manifest.speakers}
+    cues: dict[int, list[CueEntry]] = {}
+    for cue in manifest.cues:
+        cues.setdefault(cue.segment, []).append(cue)
     out = [
         '<section id="transcript" aria-labelledby="transcript-title" tabindex="-1">',
         f'<h2 id="transcript-title">{_text(UI["transcript"])}</h2>',
@@ -140,27 +131,29 @@ def _transcript(manifest: dict[str, Any]) -> list[str]:
     ]
     open_chapter: int | None = None
     previous_speaker: str | None = None
-    for seg in _paragraphs(manifest):
-        chapter = seg["chapter"]
-        if chapter != open_chapter and 0 <= chapter < len(chapters):
+    for seg in manifest.segments:
+        # A segment's chapter indexes the script's chapters; only the spoken ones are in the manifest.
+        if seg.chapter != open_chapter and 0 <= seg.chapter < len(chapters):
             if open_chapter is not None:
                 out.append("</section>")
-            out.append(f'<section class="chapter-text" aria-labelledby="chapter-{chapter}">')
-            out.append(f'<h3 id="chapter-{chapter}">{_text(_chapter_title(chapters[chapter], chapter))}</h3>')
-            open_chapter = chapter
+            out.append(f'<section class="chapter-text" aria-labelledby="chapter-{seg.chapter}">')
+            heading = _text(_chapter_title(chapters[seg.chapter], seg.chapter))
+            out.append(f'<h3 id="chapter-{seg.chapter}">{heading}</h3>')
+            open_chapter = seg.chapter
             previous_speaker = None  # name the speaker again at the top of each chapter
-        speaker = seg["speaker"]
         parts = []
-        if speaker and speaker != previous_speaker:
-            parts.append(f'<span class="speaker">{_text(names.get(speaker, speaker))}:</span>')
-        previous_speaker = speaker
-        for cue in seg["cues"]:
-            start, end = _seconds(cue.get("start")), _seconds(cue.get("end"))
-            parts.append(
-                f'<span class="cue" data-start="{start:.3f}" data-end="{end:.3f}" tabindex="0" role="button">'
-                f'{_text(str(cue.get("text") or ""))}</span>'
-            )
-        attrs = f'data-speaker="{_attr(speaker or "")}" data-role="{_attr(str(seg["role"] or ""))}"'
+        if seg.speaker != previous_speaker:
+            parts.append(f'<span class="speaker">{_text(names.get(seg.speaker, seg.speaker))}:</span>')
+        previous_speaker = seg.speaker
+        own = cues.get(seg.index, [])
+        parts += [
+            f'<span class="cue" data-start="{c.start:.3f}" data-end="{c.end:.3f}" tabindex="0" role="button">'
+            f"{_text(c.text)}</span>"
+            for c in own
+        ]
+        if not own:  # nothing in it was spoken (the render reported it): the text, untimed
+            parts.append(f'<span class="unspoken">{_text(seg.text)}</span>')
+        attrs = f'data-speaker="{_attr(seg.speaker)}" data-role="{_attr(seg.role)}"'
         out.append(f'<p class="segment" {attrs}>{" ".join(parts)}</p>')
     if open_chapter is not None:
         out.append("</section>")
@@ -168,51 +161,13 @@ def _transcript(manifest: dict[str, Any]) -> list[str]:
     return out
 
 
-def _paragraphs(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """Segments in time order, each with its sentence cues; a segment without cues becomes one cue."""
-    segments = [s for s in manifest.get("segments") or [] if isinstance(s, dict)]
-    cues = [c for c in manifest.get("cues") or [] if isinstance(c, dict)]
-    by_segment: dict[int, list[dict[str, Any]]] = {}
-    for cue in cues:
-        by_segment.setdefault(int(cue.get("segment", -1)), []).append(cue)
-    paragraphs: list[dict[str, Any]] = []
-    known: set[int] = set()
-    for pos, seg in enumerate(segments):
-        index = int(seg.get("index", pos))
-        known.add(index)
-        whole = {"start": seg.get("start"), "end": seg.get("end"), "text": seg.get("text")}
-        own = by_segment.get(index) or [whole]
-        paragraphs.append(_paragraph(seg, own))
-    for index, own in by_segment.items():
-        if index not in known:  # cues whose segment is missing still get read along
-            paragraphs.append(_paragraph(own[0], own))
-    paragraphs.sort(key=lambda p: p["start"])
-    return paragraphs
+def _chapter_title(chapter: ChapterEntry, index: int) -> str:
+    return chapter.title.strip() or UI["chapter_n"].format(n=index + 1)
 
 
-def _paragraph(source: dict[str, Any], cues: list[dict[str, Any]]) -> dict[str, Any]:
-    cues = sorted(cues, key=lambda c: _seconds(c.get("start")))
-    return {
-        "start": _seconds(cues[0].get("start")),
-        "chapter": int(source.get("chapter", -1) if source.get("chapter") is not None else -1),
-        "speaker": str(source.get("speaker") or "") or None,
-        "role": source.get("role"),
-        "cues": cues,
-    }
-
-
-def _chapters(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in manifest.get("chapters") or [] if isinstance(c, dict)]
-
-
-def _chapter_title(chapter: dict[str, Any], index: int) -> str:
-    return str(chapter.get("title") or "").strip() or UI["chapter_n"].format(n=index + 1)
-
-
-def _files(manifest: dict[str, Any]) -> list[str]:
-    links = [("audio", manifest["audio"])]
-    sidecars = manifest.get("sidecars") or {}
-    links += [(k, sidecars[k]) for k in FILE_LABELS if k in sidecars and isinstance(sidecars[k], str)]
+def _files(manifest: Manifest) -> list[str]:
+    sidecars = dict(manifest.sidecars.items())
+    links = [("audio", manifest.audio)] + [(k, sidecars[k]) for k in FILE_LABELS if k in sidecars]
     out = [
         '<footer class="files" aria-labelledby="files-title">',
         f'<h2 id="files-title">{_text(UI["files"])}</h2>',
@@ -223,26 +178,15 @@ def _files(manifest: dict[str, Any]) -> list[str]:
     return out
 
 
-def _meta_line(show: dict[str, Any], raw_date: Any) -> str:
+def _meta_line(show_title: str | None, day: str | None) -> str:
     parts = []
-    if show.get("title"):
-        parts.append(_text(str(show["title"])))
-    if raw_date:
-        try:
-            day = date.fromisoformat(str(raw_date))
-        except ValueError:
-            parts.append(_text(str(raw_date)))
-        else:
-            label = f"{day.year} жылғы {day.day} {MONTHS_KK[day.month - 1]}"
-            parts.append(f'<time datetime="{day.isoformat()}">{label}</time>')
+    if show_title:
+        parts.append(_text(show_title))
+    if day:
+        d = date.fromisoformat(day)  # checked by Manifest.from_json
+        label = f"{d.year} жылғы {d.day} {MONTHS_KK[d.month - 1]}"
+        parts.append(f'<time datetime="{d.isoformat()}">{label}</time>')
     return " · ".join(parts)
-
-
-def _seconds(value: Any) -> float:
-    try:
-        return max(0.0, float(value))
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def _clock(seconds: float) -> str:

@@ -1,4 +1,4 @@
-"""Show details (podcast.toml) shared by render (ID3 tags) and feed."""
+"""Show details (podcast.toml) shared by render (tags, manifest) and feed, as one type: `manifest.Show`."""
 
 from __future__ import annotations
 
@@ -7,33 +7,33 @@ from pathlib import Path
 from typing import Any
 
 from audiobook.errors import AudiobookError
+from audiobook.package.manifest import Show
 
-SHOW_KEYS = {"title", "author", "description", "image", "category", "explicit", "language", "link", "email"}
+SHOW_FILE = "podcast.toml"
 
 
-def read_podcast_toml(path: Path) -> dict[str, Any]:
+def read_podcast_toml(path: Path) -> Show:
+    """The checked show details of one podcast.toml (a `[podcast]` table or top-level keys)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise AudiobookError(f"{path}: not found; check the path") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise AudiobookError(f"{path}: not valid TOML ({e}); fix the file") from None
-    data = data.get("podcast", data)
-    unknown = sorted(set(data) - SHOW_KEYS)
-    if unknown:
-        raise AudiobookError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(SHOW_KEYS))}")
-    return data
+    table = data.get("podcast", data)
+    if not isinstance(table, dict):
+        raise AudiobookError(f"{path}: [podcast] is not a table; write the show keys under [podcast]")
+    return Show.from_mapping(table, str(path))
 
 
-def load_show(explicit: Path | None, search: list[Path], **overrides: Any) -> tuple[dict[str, Any], Path | None]:
-    """Show details from `explicit` or the first podcast.toml in `search`, options winning; plus the
+def load_show(explicit: Path | None, search: list[Path], overrides: Show | None = None) -> tuple[Show, Path | None]:
+    """Show details from `explicit` or the first podcast.toml in `search`, `overrides` winning; plus the
     cover image when `image` names a local file."""
-    path = explicit or next((d / "podcast.toml" for d in search if (d / "podcast.toml").is_file()), None)
-    data = read_podcast_toml(path) if path else {}
-    data.update({k: v for k, v in overrides.items() if v is not None})
+    path = explicit or next((d / SHOW_FILE for d in search if (d / SHOW_FILE).is_file()), None)
+    show = (read_podcast_toml(path) if path else Show()).merge(overrides)
     cover = None
-    if path and isinstance(data.get("image"), str) and "://" not in data["image"]:
-        cover = (path.parent / data["image"]).resolve()
+    if path and show.image is not None and "://" not in show.image:
+        cover = (path.parent / show.image).resolve()
         if not cover.is_file():
-            raise AudiobookError(f"{path}: image '{data['image']}' not found beside it; fix 'image'")
-    return data, cover
+            raise AudiobookError(f"{path}: image '{show.image}' not found beside it; fix 'image'")
+    return show, cover
