@@ -1,0 +1,66 @@
+"""Text to paragraphs (hard wraps joined back), and the headline and date of the first line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from audiobook.text.parse.labels import _parse_label
+from audiobook.text.parse.words import _DASH_RE, _DATE_ONLY_RE, _DATE_PREFIX_RE, _DATELINE_RE, _ISO_PREFIX_RE, _LABEL_RE
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Every non-empty line is a paragraph, except hard-wrapped continuations (joined back)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = [" ".join(raw.replace("\ufeff", "").split()) for raw in text.split("\n")]
+    # With blank lines between paragraphs, a line break inside a block that stops mid-sentence is a wrap.
+    blank_layout = sum(1 for a, b in zip(raw_lines, raw_lines[1:], strict=False) if a and not b) >= 2
+    out: list[str] = []
+    prev_blank = True
+    for line in raw_lines:
+        if not line:
+            prev_blank = True
+            continue
+        # Never glue the lead onto the headline (which may sit under a date-only first line).
+        protected = len(out) < 2 or (len(out) == 2 and bool(_DATE_ONLY_RE.match(out[0])))
+        prev = out[-1] if out else ""
+        wrapped = (line[0].islower() and (prev[-1:].isalnum() or prev[-1:] in ",-")) or (
+            blank_layout and prev[-1:] not in ".!?…:;»\"”)" and not _DATELINE_RE.match(line))
+        if out and not prev_blank and not protected and wrapped and not _starts_turn(line):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+        prev_blank = False
+    return out
+
+
+def _starts_turn(line: str) -> bool:
+    if _DASH_RE.match(line):
+        return True
+    m = _LABEL_RE.match(line)
+    return m is not None and _parse_label(m.group("label")) is not None
+
+
+def _headline(paragraphs: list[str], source: str, warnings: list[str]) -> tuple[str, date | None, list[str]]:
+    """(headline or "", date, the paragraphs after the headline and date prefix)."""
+    first, rest = paragraphs[0], paragraphs[1:]
+    when: date | None = None
+    if m := _DATE_PREFIX_RE.match(first) or _ISO_PREFIX_RE.match(first):
+        try:
+            when = date.fromisoformat(m.group(1))
+        except ValueError:
+            warnings.append(f"{source}: date '{m.group(1)}' on the first line is not YYYY-MM-DD; ignored")
+        first = m.group(2).strip()
+        if not first:  # "date 2025-10-18" alone: the headline is the next line
+            if not rest:
+                return "", when, []
+            first, rest = rest[0], rest[1:]
+    if _DASH_RE.match(first) or _DATELINE_RE.match(first) or _strong_label(first):
+        # The text starts with the lead or a turn: there is no headline to read.
+        return "", when, [first, *rest]
+    return first, when, rest
+
+
+def _strong_label(text: str) -> bool:
+    m = _LABEL_RE.match(text)
+    lab = _parse_label(m.group("label")) if m else None
+    return lab is not None and lab.generic
