@@ -304,7 +304,10 @@ def test_colon_in_ordinary_sentences_is_not_a_label() -> None:
 def test_closing_notes_and_captions() -> None:
     s = parse_article("Тақырып\n— Сұрақ?\n— Жауап.\nАйта кетейін, мен де сол жерде болдым.\n"
                       "Еске сала кетейік, форум ертең ашылады.\nФото: Ақорда")
-    assert_roles(s, [N, Q, A, A, N, N])  # "Айта кетейін" (Q) is the interviewee; "кетейік" (we) the newsroom
+    assert_roles(s, [N, Q, A, A, N])  # "Айта кетейін" (Q) is the interviewee; "кетейік" (we) the newsroom
+    assert [(d.line, d.text, d.reason) for d in s.dropped] == [(6, "Фото: Ақорда", "photo credit")]
+    kept = parse_article("Тақырып\n— Сұрақ?\n— Жауап.\nФото: Ақорда", keep_all=True)
+    assert_roles(kept, [N, Q, A, N]) and kept.dropped == []
     s = parse_article("Тақырып\n— Сұрақ?\n— Жауап.\nБұған дейін Kazinform бұл туралы жазған болатын.")
     assert_roles(s, [N, Q, A, N])
     s = parse_article("Тақырып\nТілші: Сұрақ?\nЖауап:\nЕске салсақ, біз бұны бұрын да айттық.\n"

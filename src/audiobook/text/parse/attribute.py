@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audiobook.text.parse.labels import _Label, _Para
+from audiobook.text.parse.labels import _QUESTION, _Label, _Para
 from audiobook.text.parse.words import (
     _CLOSING_MARKERS,
     _FIRST_PERSON,
@@ -49,7 +49,7 @@ def _attribute(paras: list[_Para], warnings: list[str], source: str) -> tuple[li
     closing = _closing_start(paras)
     dash_roles = {} if label_mode else _dash_roles(paras, closing, warnings, source)
     questions_only = label_mode and all(p.label and p.label.role == "interviewer" for p in labels)
-    if questions_only:
+    if questions_only and any(p.label is not _QUESTION for p in labels):
         warnings.append(f"{source}: only questions are labelled; the paragraphs after each question "
                         "are read as the answer")
 
@@ -68,7 +68,7 @@ def _attribute(paras: list[_Para], warnings: list[str], source: str) -> tuple[li
                 cur = "narrator"
         elif p.kind == "label" and p.label:
             cur = p.label.key
-            q_left = _question_length(paras, i) if questions_only else 0
+            q_left = (1 if p.label is _QUESTION else _question_length(paras, i)) if questions_only else 0
             if p.body:
                 lines.append(_Line(cur, p.body, True))
                 q_left -= 1

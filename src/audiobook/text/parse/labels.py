@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from audiobook.text.inputs.blocks import Block
 from audiobook.text.parse.words import (
     _ANSWER_WORDS,
     _BYLINES,
     _DASH_RE,
     _GENITIVE_ENDINGS,
     _INITIAL_RE,
+    _INITIALS_RE,
     _INTERVIEWER_WORDS,
     _LABEL_RE,
     _NOT_NAMES,
     _NOTE_WORDS,
     _TITLE_ENDINGS,
     _TITLE_PREFIXES,
+    _ends_with_question,
 )
 from audiobook.text.script import Role
 
@@ -37,6 +40,14 @@ class _Para:
     body: str  # what is read: text without dash marker / label
     label: _Label | None = None
     candidate: _Label | None = None  # a weak label awaiting document-level acceptance
+    bold: bool = False  # the whole paragraph is bold in the source
+    italic: bool = False
+    line: int = 0  # where it starts in the source
+
+
+# A question marked only by formatting or numbering: the interviewer asks, under no written label.
+_QUESTION = _Label(key="@interviewer", name="Сұрақ", role="interviewer", generic=True, strong=True)
+_NUMBERED_RE = re.compile(r"^(?:№\s*)?\d{1,2}[.)]\s+(?P<q>\S.*)$")
 
 
 
@@ -51,7 +62,8 @@ def _word_kind(word: str) -> str:
         return "note"
     if any(low.startswith(p) and low[len(p):] in _TITLE_ENDINGS for p in _TITLE_PREFIXES):
         return "title"
-    if _INITIAL_RE.match(word) or (word[:1].isupper() and word.strip(".'’-").replace("-", "").isalpha()):
+    if _INITIAL_RE.match(word) or _INITIALS_RE.match(word) or (
+            word[:1].isupper() and word.strip(".'’-").replace("-", "").isalpha()):
         return "cap"
     return "other"
 
@@ -95,30 +107,51 @@ def _parse_label(raw: str) -> _Label | None:
     return _Label(key=name.lower(), name=name, role="interviewee", generic=False, strong=strong)
 
 
-def _classify(body: list[str]) -> list[_Para]:
-    paras: list[_Para] = []
-    for text in body:
-        if text.lower().startswith(_BYLINES):
-            paras.append(_Para(text, "note", text))
-            continue
-        if m := _DASH_RE.match(text):
-            paras.append(_Para(text, "dash", text[m.end():].strip()))
-            continue
-        m = _LABEL_RE.match(text)
-        lab = _parse_label(m.group("label")) if m else None
-        if m and lab:
-            rest = _DASH_RE.sub("", m.group("rest").strip(), count=1).strip()
-            if lab.key == "note":
-                paras.append(_Para(text, "note", text, lab))
-            elif lab.strong:
-                paras.append(_Para(text, "label", rest, lab))
-            else:
-                paras.append(_Para(text, "plain", text, candidate=lab))
-            continue
-        paras.append(_Para(text, "plain", text))
+def _classify(body: list[Block]) -> list[_Para]:
+    paras = [_classify_one(b.text) for b in body]
+    for p, b in zip(paras, body, strict=True):
+        p.bold, p.italic, p.line = b.bold, b.italic, b.line
+        if b.heading and p.kind == "plain":
+            p.kind = "note"  # a subheading inside the article: the narrator's
     _accept_weak_labels(paras)
     _merge_name_variants(paras)
+    _formatted_questions(paras)
     return paras
+
+
+def _classify_one(text: str) -> _Para:
+    if text.lower().startswith(_BYLINES):
+        return _Para(text, "note", text)
+    if m := _DASH_RE.match(text):
+        return _Para(text, "dash", text[m.end():].strip())
+    m = _LABEL_RE.match(text)
+    lab = _parse_label(m.group("label")) if m else None
+    if m and lab:
+        rest = _DASH_RE.sub("", m.group("rest").strip(), count=1).strip()
+        if lab.key == "note":
+            return _Para(text, "note", text, lab)
+        if lab.strong:
+            return _Para(text, "label", rest, lab)
+        return _Para(text, "plain", text, candidate=lab)
+    return _Para(text, "plain", text)
+
+
+def _formatted_questions(paras: list[_Para]) -> None:
+    """Questions marked only by **bold** (news sites, Word) or by a number ("3. Қалай ...?"), when the
+    text has fewer written turns than such questions. Bold paragraphs before the first bold question
+    (a bold lead) stay plain."""
+    turns = sum(1 for p in paras if p.kind in ("dash", "label"))
+    bold = [p for p in paras if p.kind == "plain" and p.bold and not p.italic]
+    asked = [p for p in bold if _ends_with_question(p.text)]
+    if len(bold) >= 2 and asked and 2 * len(asked) >= len(bold) and turns < len(bold):
+        for p in bold[bold.index(asked[0]):]:
+            p.kind, p.label, p.candidate = "label", _QUESTION, None
+        return
+    numbered = [(p, m) for p in paras if p.kind == "plain" and (m := _NUMBERED_RE.match(p.text))
+                and _ends_with_question(p.text)]
+    if len(numbered) >= 2 and turns < len(numbered):
+        for p, m in numbered:
+            p.kind, p.body, p.label, p.candidate = "label", m.group("q"), _QUESTION, None
 
 
 def _accept_weak_labels(paras: list[_Para]) -> None:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+from audiobook.text.inputs.blocks import Block, clean
 from audiobook.text.parse.labels import _parse_label
 from audiobook.text.parse.words import _DASH_RE, _DATE_ONLY_RE, _DATE_PREFIX_RE, _DATELINE_RE, _ISO_PREFIX_RE, _LABEL_RE
 
 
-def _paragraphs(text: str) -> list[str]:
-    """Every non-empty line is a paragraph, except hard-wrapped continuations (joined back)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    raw_lines = [" ".join(raw.replace("\ufeff", "").split()) for raw in text.split("\n")]
+def _paragraphs(text: str) -> list[Block]:
+    """Every non-empty line is a paragraph, except hard-wrapped continuations (joined back); each block
+    keeps the number of the line it starts on."""
+    text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+    raw_lines = [" ".join(raw.split()) for raw in text.split("\n")]
     # With blank lines between paragraphs, a line break inside a block that stops mid-sentence is a wrap.
     blank_layout = sum(1 for a, b in zip(raw_lines, raw_lines[1:], strict=False) if a and not b) >= 2
     out: list[str] = []
+    starts: list[int] = []
     prev_blank = True
-    for line in raw_lines:
+    for n, line in enumerate(raw_lines, 1):
         if not line:
             prev_blank = True
             continue
@@ -29,7 +33,27 @@ def _paragraphs(text: str) -> list[str]:
             out[-1] += " " + line
         else:
             out.append(line)
+            starts.append(n)
         prev_blank = False
+    return [Block(t, n) for t, n in zip(out, starts, strict=True)]
+
+
+def _split_blocks(blocks: list[Block]) -> list[Block]:
+    """Blocks of a structured input, each split at its line breaks (<br>, a Markdown soft break) where
+    a line is a paragraph of its own by the plain-text rules; formatting is kept."""
+    out: list[Block] = []
+    for b in blocks:
+        lines = [" ".join(clean(x).split()) for x in b.text.split("\n")]
+        lines = [x for x in lines if x]
+        joined: list[str] = []
+        for line in lines:
+            prev = joined[-1] if joined else ""
+            if joined and line[0].islower() and (prev[-1:].isalnum() or prev[-1:] in ",-") \
+                    and not _starts_turn(line):
+                joined[-1] += " " + line
+            else:
+                joined.append(line)
+        out.extend(replace(b, text=t) for t in joined)
     return out
 
 
@@ -40,9 +64,11 @@ def _starts_turn(line: str) -> bool:
     return m is not None and _parse_label(m.group("label")) is not None
 
 
-def _headline(paragraphs: list[str], source: str, warnings: list[str]) -> tuple[str, date | None, list[str]]:
+def _headline(paragraphs: list[Block], source: str, warnings: list[str]
+              ) -> tuple[str, date | None, list[Block]]:
     """(headline or "", date, the paragraphs after the headline and date prefix)."""
-    first, rest = paragraphs[0], paragraphs[1:]
+    head, rest = paragraphs[0], paragraphs[1:]
+    first = head.text
     when: date | None = None
     if m := _DATE_PREFIX_RE.match(first) or _ISO_PREFIX_RE.match(first):
         try:
@@ -53,10 +79,11 @@ def _headline(paragraphs: list[str], source: str, warnings: list[str]) -> tuple[
         if not first:  # "date 2025-10-18" alone: the headline is the next line
             if not rest:
                 return "", when, []
-            first, rest = rest[0], rest[1:]
+            head, rest = rest[0], rest[1:]
+            first = head.text
     if _DASH_RE.match(first) or _DATELINE_RE.match(first) or _strong_label(first):
         # The text starts with the lead or a turn: there is no headline to read.
-        return "", when, [first, *rest]
+        return "", when, [replace(head, text=first), *rest]
     return first, when, rest
 
 

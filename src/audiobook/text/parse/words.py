@@ -64,13 +64,16 @@ _FIRST_PERSON = {"мен", "менің", "маған", "мені", "менде",
 _FIRST_PERSON_ENDINGS = ("мын", "мін", "пын", "пін", "бын", "бін", "мыз", "міз", "ымдай", "імдей",
                          "ымыздай", "іміздей")
 
-_DASH_RE = re.compile(r"^(?:[—–―‒−]|--?(?=\s))\s*")
+# A hyphen turn with no space ("-Сәуле апай, ...") only before a capital or an opening quote: a
+# lowercase "-" start is a wrapped word's ending.
+_DASH_RE = re.compile(r"^(?:[—–―‒−]|--?(?=\s)|-(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ«\"“]))\s*")
 _DATE_PREFIX_RE = re.compile(r"^date:?\s+(\d{4}-\d\d?-\d\d?)(?:\s+|$)(.*)$", re.IGNORECASE | re.DOTALL)
 _DATE_ONLY_RE = re.compile(r"^(?:date:?\s+)?\d{4}-\d{2}-\d{2}$", re.IGNORECASE)
 _ISO_PREFIX_RE = re.compile(r"^(\d{4}-\d\d-\d\d)(?:\s+|$)(.*)$", re.DOTALL)
 _LABEL_RE = re.compile(r"^\**\s*(?P<label>[^:\n]{1,60}?)\s*\**\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL)
 _DATELINE_RE = re.compile(r"^[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ][A-ZА-ЯӘҒҚҢӨҰҮҺІЁ\- ]{1,30}\.\s+\S")
 _INITIAL_RE = re.compile(r"^[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ]\.$")
+_INITIALS_RE = re.compile(r"^(?:[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ]\.){1,3}[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ]?\.?$")  # "Қ.Ә", "Қ.Ә."
 _PATRONYMIC_ENDINGS = ("ұлы", "улы", "қызы", "кызы", "ович", "евич", "овна", "евна", "ич")
 _GENITIVE_ENDINGS = ("ның", "нің", "дың", "дің", "тың", "тің")
 _SURNAME_ENDINGS = ("ов", "ев", "ова", "ева", "ин", "ина", "ұлы", "қызы", "улы", "кызы", "ский", "ская",
