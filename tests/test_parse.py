@@ -307,7 +307,8 @@ def test_closing_notes_and_captions() -> None:
     assert_roles(s, [N, Q, A, A, N])  # "Айта кетейін" (Q) is the interviewee; "кетейік" (we) the newsroom
     assert [(d.line, d.text, d.reason) for d in s.dropped] == [(6, "Фото: Ақорда", "photo credit")]
     kept = parse_article("Тақырып\n— Сұрақ?\n— Жауап.\nФото: Ақорда", keep_all=True)
-    assert_roles(kept, [N, Q, A, N]) and kept.dropped == []
+    assert_roles(kept, [N, Q, A, N])
+    assert kept.dropped == []
     s = parse_article("Тақырып\n— Сұрақ?\n— Жауап.\nБұған дейін Kazinform бұл туралы жазған болатын.")
     assert_roles(s, [N, Q, A, N])
     s = parse_article("Тақырып\nТілші: Сұрақ?\nЖауап:\nЕске салсақ, біз бұны бұрын да айттық.\n"

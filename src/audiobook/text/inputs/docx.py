@@ -22,10 +22,11 @@ def read_docx(path: Path) -> Document:
     if not path.is_file():
         raise AudiobookError(f"{path}: file not found; check the path")
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         d = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise AudiobookError(f"{path}: not a readable Word .docx file ({e}); save it again from Word") from None
     blocks: list[Block] = []
     for n, p in enumerate(d.paragraphs, 1):

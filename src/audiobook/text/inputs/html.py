@@ -73,7 +73,7 @@ def decode(data: bytes, charset: str | None, source: str) -> str:
 
 def read_html(html: str, source: str) -> Document:
     import lxml.html  # type: ignore[import-untyped]
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in a str
     if not html.strip():

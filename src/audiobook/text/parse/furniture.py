@@ -30,8 +30,8 @@ _DATE_TOKEN = re.compile(
 _LEFTOVER_OK = re.compile(rf"^(?:[\s|·•,/—–-]|\d+|{_SITE}|[A-Z][A-Za-z]+|жыл|ж\.|г\.)*$", re.IGNORECASE)
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("counter", re.compile(r"^\d[\d\s.,]*\s*(?:k|к|мың|рет|рет қаралды|рет оқылды|көрсетілді|қаралым|қаралды|"
-                           r"оқылды|просмотр(?:ов|а)?|views?|пікір|коммент\w*)?$", re.IGNORECASE)),
+    ("counter", re.compile(r"^\d[\d\s.,]*(?:\s*(?:k|к|мың|рет|көрсетілді|қаралды|қаралым|оқылды|просмотр\w*|"
+                           r"views?|пікір|коммент\w*))*$", re.IGNORECASE)),
     ("counter", re.compile(r"^(?:көрсетілді|қаралды|оқылды|қаралым|просмотры|views|пікірлер|комментарии)"
                            r"\s*:?\s*\(?\d*\)?$", re.IGNORECASE)),
     ("reading time", re.compile(r"^(?:\d+\s*)?(?:мин|минут|min)\.?(?:\s*(?:оқу|оқуға|оқу үшін|чтения|read))?$"
@@ -89,7 +89,7 @@ def line_reason(text: str) -> str | None:
     if date_of(t) is not None or _is_date_line(t):
         return "date and counters" if re.search(r"\d\s+\d|\d{3,}\s*$", _DATE_TOKEN.sub(" ", t)) else "date line"
     for reason, rx in _RULES:
-        if rx.search(t):
+        if rx.search(t) or rx.search(text.strip()):
             return reason
     parts = [p.lower().strip(" .:") for p in _NAV_SPLIT.split(t) if p.strip(" .:")]
     if parts and all(p in _NAV_WORDS for p in parts):

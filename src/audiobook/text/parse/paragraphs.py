@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from audiobook.text.inputs.blocks import Block, clean
+from audiobook.text.parse.furniture import line_reason
 from audiobook.text.parse.labels import _parse_label
 from audiobook.text.parse.words import _DASH_RE, _DATE_ONLY_RE, _DATE_PREFIX_RE, _DATELINE_RE, _ISO_PREFIX_RE, _LABEL_RE
 
@@ -29,7 +30,8 @@ def _paragraphs(text: str) -> list[Block]:
         prev = out[-1] if out else ""
         wrapped = (line[0].islower() and (prev[-1:].isalnum() or prev[-1:] in ",-")) or (
             blank_layout and prev[-1:] not in ".!?…:;»\"”)" and not _DATELINE_RE.match(line))
-        if out and not prev_blank and not protected and wrapped and not _starts_turn(line):
+        if out and not prev_blank and not protected and wrapped and not _starts_turn(line) \
+                and not line_reason(line) and not line_reason(prev):  # furniture is never a wrapped line
             out[-1] += " " + line
         else:
             out.append(line)
