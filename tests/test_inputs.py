@@ -379,3 +379,14 @@ def test_render_summary_counts_the_lines_left_out(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "3 page-furniture lines left out" in r.stderr
     assert Path(r.stdout.strip().splitlines()[-1]) == tmp_path / "interview.mp3"
+
+
+def test_page_without_article_markup_is_found_by_trafilatura() -> None:
+    s = load_script(INPUTS / "page-without-article.html")
+    assert [r for r, _ in said(s)] == [N, N, Q, A, A, Q, A, Q, A]
+    assert s.title == "Жылқы өсірген жігіт – Ерболмен сұхбат" and s.date == date(2024, 3, 18)
+    assert said(s)[2] == (Q, "Ербол, неге дәл жылқы?") and said(s)[-1] == (A, "Ауылдан қашпаңдар. Мұнда да табыс бар.")
+    assert [(n, why) for n, why, _ in left_out(s)] == [
+        (4, "navigation"), (9, "date and counters"), (10, "image and its alt text"), (10, "photo credit"),
+        (18, "repeats the headline"), (22, "share buttons"), (24, "outside the article (page around it)"),
+        (24, "outside the article (page around it)"), (26, "advertising"), (28, "copyright line")]
