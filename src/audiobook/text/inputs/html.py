@@ -42,6 +42,7 @@ _CLASS_REASONS = (
     ({"copyright", "copy"}, "copyright line"),
     ({"caption", "photo-caption", "image-caption", "wp-caption-text", "credit", "photo-credit"}, "photo caption"),
 )
+_BOXES = {"a", "span", "time", "small", "label", "button"}  # side by side, they are separate items
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.IGNORECASE)
 _ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
@@ -153,9 +154,12 @@ def _container(root: Any, html: str) -> Any:
     for el in root.iter():
         if isinstance(el.tag, str) and el.get("itemprop") == "articleBody":
             return el
-    articles = [el for el in root.iter("article")]
-    if articles:
-        return max(articles, key=lambda el: sum(len(p.text_content()) for p in el.iter("p")))
+    def prose(el: Any) -> int:
+        return sum(len(p.text_content()) for p in el.iter("p"))
+
+    articles = list(root.iter("article"))
+    if articles and prose(best := max(articles, key=prose)) >= 200:  # not a teaser card
+        return best
     mains = list(root.iter("main"))
     if len(mains) == 1:
         return mains[0]
@@ -231,6 +235,9 @@ class _Walker:
             self.add(el.text, bold, italic, el, reason)
         for child in el:
             self.walk(child, reason, bold, italic)
+            if not (child.tail or "").strip() and child.tag in _BOXES and (nxt := child.getnext()) is not None \
+                    and nxt.tag in _BOXES:
+                self.add(" ", bold, italic, el, reason)  # "<a>Басты бет</a><a>Саясат</a>": two words, not one
             if child.tail:
                 self.add(child.tail, bold and child.tag not in _BLOCK, italic and child.tag not in _BLOCK, el,
                          reason)
