@@ -104,6 +104,19 @@ def test_fragment_with_bold_questions_and_line_breaks() -> None:
     assert left_out(s) == [(1, "image and its alt text", "IMG_0042.JPG")]
 
 
+def test_bold_lead_is_not_a_question_and_rubric_date_lines_go() -> None:
+    html = ("<h1>Тау ауылының дәрігері</h1><p>Интервью | 18 октября 2025</p>"
+            "<p><strong>Жалғыз дәрігер отыз жыл бойы үш ауылды емдеп келеді.</strong></p>"
+            "<p><strong>Дәрігерлікті неге таңдадыңыз?</strong></p><p>Анам медбике болған.</p>"
+            "<p><strong>Қиын сәттер болды ма?</strong></p><p>Көп болды. Қыста жол жабылады.</p>")
+    s = parse_document(read_html(html, "b.html"))
+    assert said(s) == [(N, "Тау ауылының дәрігері"), (N, "Жалғыз дәрігер отыз жыл бойы үш ауылды емдеп келеді."),
+                       (Q, "Дәрігерлікті неге таңдадыңыз?"), (A, "Анам медбике болған."),
+                       (Q, "Қиын сәттер болды ма?"), (A, "Көп болды. Қыста жол жабылады.")]
+    assert left_out(s) == [(1, "date line", "Интервью | 18 октября 2025")]
+    assert s.date == date(2025, 10, 18)
+
+
 def test_html_inline_labels_and_dash_turns() -> None:
     html = ("<html><body><article><h1>Су тапшылығы</h1><p>АТЫРАУ. Облыста су мәселесі күн тәртібінде.</p>"
             "<p><b>Тілші:</b> Жағдай қаншалықты күрделі?</p><p><b>Әкім:</b> Күрделі, бірақ шешіледі.</p>"
@@ -390,3 +403,12 @@ def test_page_without_article_markup_is_found_by_trafilatura() -> None:
         (4, "navigation"), (9, "date and counters"), (10, "image and its alt text"), (10, "photo credit"),
         (18, "repeats the headline"), (22, "share buttons"), (24, "outside the article (page around it)"),
         (24, "outside the article (page around it)"), (26, "advertising"), (28, "copyright line")]
+
+
+def test_date_from_json_ld_and_none_guessed() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-12-05T08:00:00"}'
+          "</script>")
+    body = "<h1>Қысқы балық аулау</h1><p>— Балық көп пе?</p><p>— Биыл 2023 жылы көп.</p>"
+    assert parse_document(read_html(f"<html><head>{ld}</head><body>{body}</body></html>", "ld.html")).date \
+        == date(2023, 12, 5)
+    assert parse_document(read_html(body, "no-date.html")).date is None  # a year in the text is no date

@@ -88,9 +88,8 @@ def read_html(html: str, source: str) -> Document:
     walker = _Walker(container)
     walker.walk(root, None, False, False)
     blocks = walker.blocks
-    if title is None or when is None:
-        t2, d2 = _trafilatura_metadata(root)
-        title, when = title or t2, when or d2
+    if title is None:
+        title = _trafilatura_title(root)
     if not any(b.furniture is None and b.text.strip() for b in blocks):
         raise AudiobookError(f"{source}: no article text found in the page; save the article's own page")
     return Document(source=source, blocks=_headline_first(blocks, title), title=title, date=when)
@@ -129,6 +128,17 @@ def _metadata(root: Any) -> tuple[str | None, date | None]:
     title = _meta(root, "og:title", "twitter:title", "headline")
     when = _parse_date(_meta(root, "article:published_time", "datePublished", "pubdate", "date", "DC.date"))
     if when is None:
+        for el in root.iter():
+            if isinstance(el.tag, str) and el.get("itemprop") == "datePublished" and (
+                    when := _parse_date(el.get("content") or el.get("datetime"))):
+                break
+    if when is None:
+        for el in root.iter("script"):
+            if el.get("type") == "application/ld+json" and (
+                    m := re.search(r'"datePublished"\s*:\s*"([^"]+)"', el.text or "")):
+                when = _parse_date(m.group(1))
+                break
+    if when is None:
         for el in root.iter("time"):
             if when := _parse_date(el.get("datetime")):
                 break
@@ -137,16 +147,16 @@ def _metadata(root: Any) -> tuple[str | None, date | None]:
     return title, when
 
 
-def _trafilatura_metadata(root: Any) -> tuple[str | None, date | None]:
+def _trafilatura_title(root: Any) -> str | None:
+    """Its date guesses are not used: on a page with no date tag it returns e.g. 1 January of a year
+    seen somewhere, while a date line in the text (see parse.furniture) is the page's own."""
     try:
         import trafilatura
 
         meta = trafilatura.extract_metadata(root)
     except Exception:  # metadata is a bonus: a page it cannot read still has its article
-        return None, None
-    if meta is None:
-        return None, None
-    return (clean(meta.title) if meta.title else None), _parse_date(meta.date)
+        return None
+    return clean(meta.title) if meta is not None and meta.title else None
 
 
 def _container(root: Any, html: str) -> Any:

@@ -27,7 +27,6 @@ _DATE_TOKEN = re.compile(
     rf"(?P<dmy>\d{{1,2}})[./-](?P<dm>\d{{1,2}})[./-](?P<dy>\d{{4}})|(?P<iy>\d{{4}})-(?P<im>\d\d)-(?P<id>\d\d)"
     rf"|(?P<td>\d{{1,2}})\s+(?P<tm>{_MONTH_RE})(?:ы|і|нда|нде|да|де)?(?:,?\s+(?P<ty>\d{{4}}))?(?:\s*(?:ж\.|жыл|г\.))?"
     r"|\d{1,2}:\d\d|\b(?:бүгін|кеше|сегодня|вчера)\b", re.IGNORECASE)
-_LEFTOVER_OK = re.compile(rf"^(?:[\s|·•,/—–-]|\d+|{_SITE}|[A-Z][A-Za-z]+|жыл|ж\.|г\.)*$", re.IGNORECASE)
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("counter", re.compile(r"^\d[\d\s.,]*(?:\s*(?:k|к|мың|рет|көрсетілді|қаралды|қаралым|оқылды|просмотр\w*|"
@@ -70,6 +69,10 @@ _NAV_WORDS = {
     "политика", "общество", "мир", "культура", "регионы", "происшествия", "home", "news", "kz", "ru", "en",
     "қаз", "рус", "eng", "іздеу", "поиск", "мәзір", "меню", "барлық жаңалықтар",
 }
+# What may stand beside a date on a date line: times, counters, the site's name, a rubric ("Сұхбат | 18.10.2025").
+_LEFTOVER_OK = re.compile(
+    rf"^(?:[\s|·•,/—–-]|\d+|{_SITE}|[A-Z][A-Za-z]+|жыл|ж\.|г\.|"
+    + "|".join(sorted((re.escape(w) for w in _NAV_WORDS), key=len, reverse=True)) + r")*$", re.IGNORECASE)
 _NAV_SPLIT = re.compile(r"\s*(?:[/»›>|·•]|\s-\s)\s*")
 _RELATED = re.compile(
     r"^(?:ұқсас жаңалықтар|ұқсас материалдар|тақырыпқа қатысты(?: жаңалықтар)?|соңғы жаңалықтар|өзге де "
