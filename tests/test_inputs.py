@@ -412,3 +412,14 @@ def test_date_from_json_ld_and_none_guessed() -> None:
     assert parse_document(read_html(f"<html><head>{ld}</head><body>{body}</body></html>", "ld.html")).date \
         == date(2023, 12, 5)
     assert parse_document(read_html(body, "no-date.html")).date is None  # a year in the text is no date
+
+
+def test_bold_dash_turns_are_questions_even_without_a_question_mark() -> None:
+    # A question in two dash paragraphs: by '?' and alternation alone the second would be an answer.
+    html = ("<h1>Тақырып</h1><p>Кіріспе.</p><p><b>— Өзіңіз туралы айтып берсеңіз.</b></p>"
+            "<p><b>— Қай жерде туып-өстіңіз?</b></p><p>— Таразда туғанмын.</p>"
+            "<p><b>— Мамандығыңыз қандай?</b></p><p>— Инженермін.</p>")
+    s = parse_document(read_html(html, "bd.html"))
+    assert [r for r, _ in said(s)] == [N, N, Q, Q, A, Q, A]
+    plain = parse_document(read_html(html.replace("<b>", "").replace("</b>", ""), "plain.html"))
+    assert [r for r, _ in said(plain)] == [N, N, A, Q, A, Q, A]  # what bold corrects

@@ -161,11 +161,14 @@ def _dash_roles(paras: list[_Para], closing: int, warnings: list[str], source: s
     if not turns:
         return {}
     asks: list[bool] = []
+    # Where only some dash turns are bold (a site's or Word's questions), bold is a question's sign too.
+    bold = [paras[i].bold for i in turns]
+    some_bold = any(bold) and not all(bold)
     for n, i in enumerate(turns):
         end = turns[n + 1] if n + 1 < len(turns) else closing
         last = next((paras[k].body for k in range(end - 1, i - 1, -1)
                      if paras[k].kind in ("plain", "dash") and paras[k].body), "")
-        asks.append(_ends_with_question(last))
+        asks.append(_ends_with_question(last) or (some_bold and paras[i].bold))
     repeat, first_answer = 3.5, 2.5
     roles = ("@interviewer", "@interviewee")
 
