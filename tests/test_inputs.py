@@ -370,7 +370,7 @@ def test_bad_inputs_are_one_clear_line(tmp_path: Path) -> None:
     (bad := tmp_path / "broken.docx").write_bytes(b"not a zip")
     (empty := tmp_path / "empty.html").write_text("<html><body><nav>Басты бет</nav></body></html>")
     (old := tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
-    for path, words in [(bad, "not a readable Word"), (empty, "no article text"), (old, "save it as .docx")]:
+    for path, words in [(bad, "not a readable Word"), (empty, "no article text"), (old, "save the article as .docx")]:
         r = run_cli("script", str(path))
         assert r.returncode == 1 and r.stderr.count("\n") == 1 and words in r.stderr, r.stderr
         assert "Traceback" not in r.stderr

@@ -42,8 +42,9 @@ def read_input(arg: str | Path) -> Document:
         from audiobook.text.inputs.docx import read_docx
 
         return read_docx(path)
-    if suffix == ".doc":
-        raise AudiobookError(f"{path}: an old Word .doc file; save it as .docx (or .txt) and try again")
+    if suffix in (".doc", ".rtf", ".odt", ".pdf", ".pages"):
+        raise AudiobookError(f"{path}: {suffix} files are not read; save the article as .docx, .html, .md or "
+                             ".txt and try again")
     from audiobook.text.source import read_text
 
     return Document(source=str(path), text=read_text(path))
