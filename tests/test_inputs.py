@@ -423,3 +423,13 @@ def test_bold_dash_turns_are_questions_even_without_a_question_mark() -> None:
     assert [r for r, _ in said(s)] == [N, N, Q, Q, A, Q, A]
     plain = parse_document(read_html(html.replace("<b>", "").replace("</b>", ""), "plain.html"))
     assert [r for r, _ in said(plain)] == [N, N, A, Q, A, Q, A]  # what bold corrects
+
+
+def test_lead_styled_paragraph_is_the_lead_not_a_question() -> None:
+    html = ("<article><h1>Тақырып</h1><p class='article-lead'><b>Ауылдағы жаңа мектеп қандай болмақ?</b></p>"
+            "<p><b>Мектеп қашан ашылады?</b></p><p>Қыркүйекте.</p><p><b>Қанша бала оқиды?</b></p><p>Үш жүз.</p>"
+            "</article>")
+    s = parse_document(read_html(html, "lead.html"))
+    assert said(s) == [(N, "Тақырып"), (N, "Ауылдағы жаңа мектеп қандай болмақ?"), (Q, "Мектеп қашан ашылады?"),
+                       (A, "Қыркүйекте."), (Q, "Қанша бала оқиды?"), (A, "Үш жүз.")]
+    assert s.lead == "Ауылдағы жаңа мектеп қандай болмақ?"

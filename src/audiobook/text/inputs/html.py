@@ -42,6 +42,7 @@ _CLASS_REASONS = (
     ({"copyright", "copy"}, "copyright line"),
     ({"caption", "photo-caption", "image-caption", "wp-caption-text", "credit", "photo-credit"}, "photo caption"),
 )
+_LEAD_CLASS = {"lead", "intro", "excerpt", "subtitle", "annotation", "standfirst"}  # styled as the lead
 _BOXES = {"a", "span", "time", "small", "label", "button"}  # side by side, they are separate items
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.IGNORECASE)
@@ -236,7 +237,8 @@ class _Walker:
                 self.blocks.append(Block(desc, el.sourceline or 0, furniture="image and its alt text"))
             return
         bold = bold or tag in ("b", "strong") or bool(_BOLD_STYLE.search(el.get("style", "")))
-        italic = italic or tag in ("i", "em") or bool(_ITALIC_STYLE.search(el.get("style", "")))
+        italic = italic or tag in ("i", "em") or bool(_ITALIC_STYLE.search(el.get("style", ""))) or bool(
+            _LEAD_CLASS & set(re.split(r"[\s_-]+", el.get("class", "").lower())))
         if tag in _BLOCK:
             self.flush()
         if tag == "br":
