@@ -18,7 +18,6 @@ from conftest import DATA, SAMPLE
 from epub_helpers import open_book, rendered
 from publish_helpers import make_episode
 
-from audiobook.package.manifest import Manifest
 from audiobook.publish.cover import make_cover
 from audiobook.publish.epub import write_epub
 

@@ -19,6 +19,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 F = TypeVar("F", bound=Callable[..., Any])
+_INPUT_HELP = ("Interview article (.txt, .md, .html/.htm, .docx, or an http(s):// URL) or an edited script "
+               "(.yaml/.json).")
+_KEEP_ALL_HELP = "Keep page furniture (counters, captions, share lines, menus): leave nothing out."
 
 
 def parse_formats(values: list[str] | None) -> frozenset[str]:
@@ -60,7 +63,7 @@ def friendly(fn: F) -> F:
 @app.command()
 @friendly
 def render(
-    input: Annotated[Path, typer.Argument(help="Interview article (.txt) or an edited script (.yaml/.json).")],
+    input: Annotated[str, typer.Argument(help=_INPUT_HELP)],
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Output folder.")] = Path("out"),
     voice: Annotated[list[str] | None, typer.Option(
         "--voice", help="ROLE=PROFILE or SPEAKER=PROFILE; PROFILE is a name in voices/ or a .toml path.")] = None,
@@ -82,6 +85,7 @@ def render(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesize everything afresh.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only the output path.")] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Also print how long each stage took.")] = False,
+    keep_all: Annotated[bool, typer.Option("--keep-all", help=_KEEP_ALL_HELP)] = False,
 ) -> None:
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
     from audiobook.audio.assemble import Pacing
@@ -95,13 +99,17 @@ def render(
     from audiobook.voice.cast import parse_overrides
 
     formats = parse_formats(format)
+    from audiobook.text.inputs import is_url
+
     # Checked before any synthesis, which can take minutes with neural voices.
+    beside = [] if is_url(input) else [Path(input).parent]
     options = Show.from_mapping({"title": show, "author": author}, "--show/--author")
-    show_info, show_cover = load_show(podcast, [input.parent, outdir], options)
+    show_info, show_cover = load_show(podcast, [*beside, outdir], options)
     package = PackageSettings(bitrate=bitrate, formats=formats, show=show_info, cover=cover or show_cover)
     opts = RenderOptions(
         outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon, no_cache=no_cache, jobs=jobs,
         pacing=Pacing(), loudness=Loudness(target_lufs=lufs), package=package, intro=intro, outro=outro,
+        keep_all=keep_all,
     )
     if outdir.exists() and not outdir.is_dir():
         raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
@@ -118,7 +126,9 @@ def render(
         typer.echo(
             f"{result.duration / 60:.1f} min, mastered to {result.loudness:.1f} LUFS, "
             f"true peak {result.true_peak:.1f} dBTP; "
-            f"sentences: {s.synthesized} synthesized, {s.cached} from cache",
+            f"sentences: {s.synthesized} synthesized, {s.cached} from cache"
+            + (f"; {result.dropped} page-furniture lines left out (`audiobook script` lists them, "
+               "--keep-all reads them)" if result.dropped else ""),
             err=True,
         )
         _neural_hint(result.voices)
@@ -265,9 +275,10 @@ def _with_batch_progress(work: Callable[[Callable[..., None]], Any], quiet: bool
 @app.command()
 @friendly
 def script(
-    input: Annotated[Path, typer.Argument(help="Interview article (.txt) or a script (.yaml/.json).")],
+    input: Annotated[str, typer.Argument(help=_INPUT_HELP)],
     json_: Annotated[bool, typer.Option("--json", help="Print the script as JSON.")] = False,
     yaml_: Annotated[bool, typer.Option("--yaml", help="Print an editable YAML script.")] = False,
+    keep_all: Annotated[bool, typer.Option("--keep-all", help=_KEEP_ALL_HELP)] = False,
 ) -> None:
     """Show who says what, chapter by chapter (or export it for editing)."""
     from audiobook.pipeline import load_script
@@ -275,10 +286,20 @@ def script(
 
     if json_ and yaml_:
         raise AudiobookError("--json and --yaml: choose one")
-    s = load_script(input)
+    s = load_script(input, keep_all)
     for w in s.warnings:
         typer.echo(f"warning: {w}", err=True)
-    typer.echo(dump_json(s) if json_ else dump_yaml(s) if yaml_ else format_script(s), nl=False)
+    typer.echo(dump_json(s) if json_ else dump_yaml(s) if yaml_ else format_script(s) + _format_dropped(s),
+               nl=False)
+
+
+def _format_dropped(s: Any) -> str:
+    """The lines left out, each marked with its reason, after the script they are not part of."""
+    if not s.dropped:
+        return ""
+    out = ["", f"== Left out ({len(s.dropped)} lines of page furniture; --keep-all keeps them)"]
+    out += [f"[dropped] line {d.line} ({d.reason}): {' '.join(d.text.split())}" for d in s.dropped]
+    return "\n".join(out) + "\n"
 
 
 @app.command()

@@ -38,6 +38,7 @@ class RenderOptions:
     intro: Path | None = None
     outro: Path | None = None
     name: str | None = None  # the episode's file stem; default: the input's
+    keep_all: bool = False  # read page furniture too (counters, captions, menus): nothing left out
 
 
 @dataclass
@@ -51,17 +52,19 @@ class RenderResult:
     warnings: list[str]
     timings: dict[str, float]
     voices: list[VoiceProfile]
+    dropped: int = 0  # input lines left out as page furniture (`audiobook script` lists them)
 
 
-def load_script(path: Path) -> Script:
+def load_script(path: Path | str, keep_all: bool = False) -> Script:
+    """An edited script as it is, or an article (file or URL, any input format) parsed."""
+    from audiobook.text.inputs import is_url, read_input
     from audiobook.text.scriptfile import is_script_file, load_script_file
 
-    if is_script_file(path):
-        return load_script_file(path, check_voice=find_profile)
-    from audiobook.text.parse import parse_article
-    from audiobook.text.source import read_text
+    if not is_url(str(path)) and is_script_file(Path(path)):
+        return load_script_file(Path(path), check_voice=find_profile)
+    from audiobook.text.parse import parse_document
 
-    return parse_article(read_text(path), source=str(path))
+    return parse_document(read_input(path), keep_all=keep_all)
 
 
 def script_lines(script: Script, lexicon: Any) -> tuple[list[Line], list[str]]:
@@ -81,15 +84,16 @@ def script_lines(script: Script, lexicon: Any) -> tuple[list[Line], list[str]]:
 
 
 def render(
-    source: Path,
+    source: Path | str,
     opts: RenderOptions,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RenderResult:
+    from audiobook.text.inputs import input_stem
     from audiobook.text.normalize import user_lexicon
 
     t: dict[str, float] = {}
     t0 = time.perf_counter()
-    script = load_script(source)
+    script = load_script(source, opts.keep_all)
     lexicon = user_lexicon(opts.lexicon)
     cast = cast_script(script, opts.voices)
     lines, warnings = script_lines(script, lexicon)
@@ -124,11 +128,12 @@ def render(
             plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    manifest = build_manifest(script, episode, cast, opts.name or source.stem, opts.package)
+    manifest = build_manifest(script, episode, cast, opts.name or input_stem(source), opts.package)
     outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts.outdir, opts.package)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
-    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))
+    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()),
+                        len(script.dropped))
 
 
 def _music(opts: RenderOptions) -> tuple[Any, Any]:

@@ -32,6 +32,15 @@ class Chapter:
     first_segment: int
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """A line of the input left out of the audio (page furniture), and why."""
+
+    line: int  # where it was: line of a text, HTML or Markdown file; paragraph number in a Word file
+    text: str
+    reason: str  # e.g. "counter", "photo credit", "related news", "outside the article (page around it)"
+
+
 @dataclass
 class Script:
     title: str
@@ -41,6 +50,7 @@ class Script:
     segments: list[Segment]
     chapters: list[Chapter]
     warnings: list[str] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)  # what the parser left out, in input order
 
     def speaker(self, speaker_id: str) -> Speaker:
         for s in self.speakers:
@@ -56,6 +66,7 @@ class Script:
             "speakers": [asdict(s) for s in self.speakers],
             "segments": [asdict(s) for s in self.segments],
             "chapters": [asdict(c) for c in self.chapters],
+            "dropped": [asdict(d) for d in self.dropped],
         }
 
     @classmethod
@@ -67,4 +78,5 @@ class Script:
             speakers=[Speaker(**s) for s in d["speakers"]],
             segments=[Segment(**s) for s in d["segments"]],
             chapters=[Chapter(**c) for c in d["chapters"]],
+            dropped=[Dropped(**x) for x in d.get("dropped", [])],
         )

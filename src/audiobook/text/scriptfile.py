@@ -43,7 +43,7 @@ _HEADER = """\
 # segments' chapter: lines (or delete those lines; first_segment decides).
 """
 
-_TOP_KEYS = ("title", "date", "lead", "speakers", "chapters", "segments")
+_TOP_KEYS = ("title", "date", "lead", "speakers", "chapters", "segments", "dropped")  # dropped: for reading only
 _SPEAKER_KEYS = ("id", "name", "role", "voice")
 _SEGMENT_KEYS = ("speaker", "role", "text", "chapter")
 _CHAPTER_KEYS = ("title", "first_segment")
@@ -68,6 +68,8 @@ def dump_yaml(script: Script, name: str = "episode.yaml") -> str:
     parts = [_HEADER.format(name=name)]
     for w in script.warnings:
         parts.append(f"# Warning: {w}\n")
+    for x in script.dropped:
+        parts.append(f"# Left out: line {x.line} ({x.reason}): {' '.join(x.text.split())}\n")
     parts.append(_dump({k: d[k] for k in ("title", "date", "lead")}))
     parts.append(_dump({"speakers": d["speakers"]}))
     parts.append(_dump({"chapters": d["chapters"]}))

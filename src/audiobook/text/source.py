@@ -6,6 +6,8 @@ from pathlib import Path
 
 from audiobook.errors import AudiobookError
 
+MAX_BYTES = 20_000_000  # an interview is some 100 kB; more is a wrong file, not an article
+
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file; missing, unreadable, empty or non-UTF-8 files raise AudiobookError."""
@@ -14,6 +16,8 @@ def read_text(path: Path) -> str:
     if path.is_dir():
         raise AudiobookError(f"{path}: is a folder; give a text file")
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise AudiobookError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; give one interview article")
         raw = path.read_bytes()
     except OSError as e:
         raise AudiobookError(f"{path}: cannot be read ({e.strerror}); check its permissions") from None

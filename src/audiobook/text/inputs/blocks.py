@@ -1,0 +1,45 @@
+"""What every input reader hands the parser: paragraphs with the formatting that carries meaning."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+# Invisible characters that split words for matching but are never spoken: zero-width spaces and joiners,
+# soft hyphen, bidi marks and controls, word joiner, BOM (mid-text), Mongolian vowel separator.
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def clean(text: str) -> str:
+    """NFC (a decomposed "й" matches "й") without invisible characters; applied before any matching."""
+    return unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of an article as its source holds it.
+
+    `text` may contain line breaks ("\\n", e.g. from <br> or a Markdown soft break); the parser splits
+    them by the plain-text rules. `furniture` is the reader's reason to leave the block out (navigation,
+    an image, a caption...): the parser reports it as dropped unless told to keep everything.
+    """
+
+    text: str
+    line: int  # where it starts: line of a text, HTML or Markdown file; paragraph number in a Word file
+    bold: bool = False  # the whole paragraph is bold: on news sites and in Word, the interviewer's question
+    italic: bool = False  # the whole paragraph is italic (a lead or an editorial note)
+    heading: int = 0  # 1-6 for a heading, 0 for body text
+    furniture: str | None = None
+
+
+@dataclass
+class Document:
+    """An article read from a file or a URL: plain text (parsed by the text rules) or blocks."""
+
+    source: str  # for messages: the path or URL
+    text: str | None = None  # a plain-text article, as written
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None  # the headline from the page's own metadata (og:title, <title>, Word title)
+    date: date | None = None  # the publication date from the metadata

@@ -1,0 +1,47 @@
+"""http(s):// URL -> Document: the page fetched once (timeout, size limit), then read as HTML."""
+
+from __future__ import annotations
+
+import http.client
+import urllib.error
+import urllib.request
+
+from audiobook.errors import AudiobookError
+from audiobook.text.inputs.blocks import Document
+from audiobook.text.inputs.html import MAX_BYTES, decode, read_html
+
+TIMEOUT = 20.0  # seconds, per connection attempt and per read
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_url(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Document:
+    req = urllib.request.Request(url, headers={"User-Agent": "audiobook/0.1 (article reader)",
+                                               "Accept": "text/html,application/xhtml+xml"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            ctype = resp.headers.get_content_type()
+            if ctype not in _HTML_TYPES:
+                raise AudiobookError(f"{url}: not a web page (Content-Type {ctype}); give the article's page "
+                                     "or save the file and give its path")
+            length = resp.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise AudiobookError(f"{url}: the page is larger than {max_bytes // 1_000_000} MB; "
+                                     "give the article's own page")
+            data = resp.read(max_bytes + 1)
+            charset = resp.headers.get_content_charset()
+    except urllib.error.HTTPError as e:
+        raise AudiobookError(f"{url}: the server answered HTTP {e.code} ({e.reason}); check the address") from None
+    except urllib.error.URLError as e:
+        reason = e.reason.strerror if isinstance(e.reason, OSError) and e.reason.strerror else e.reason
+        raise AudiobookError(f"{url}: cannot fetch the page ({reason}); check the address and that you are "
+                             "online, or save the page and give the file") from None
+    except TimeoutError:
+        raise AudiobookError(f"{url}: no answer within {timeout:g} s; try again, or save the page and give "
+                             "the file") from None
+    except (ValueError, http.client.HTTPException) as e:
+        raise AudiobookError(f"{url}: cannot fetch the page ({e}); check the address") from None
+    if len(data) > max_bytes:
+        raise AudiobookError(f"{url}: the page is larger than {max_bytes // 1_000_000} MB; "
+                             "give the article's own page")
+    return read_html(decode(data, charset, url), url)
+

@@ -1,0 +1,197 @@
+"""Speaker labels ("Тілші:", "Айгүл Серікқызы, дәрігер:") and the paragraph classes they give."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from audiobook.text.inputs.blocks import Block
+from audiobook.text.parse.words import (
+    _ANSWER_WORDS,
+    _BYLINES,
+    _DASH_RE,
+    _GENITIVE_ENDINGS,
+    _INITIAL_RE,
+    _INITIALS_RE,
+    _INTERVIEWER_WORDS,
+    _LABEL_RE,
+    _NOT_NAMES,
+    _NOTE_WORDS,
+    _TITLE_ENDINGS,
+    _TITLE_PREFIXES,
+    _ends_with_question,
+)
+from audiobook.text.script import Role
+
+
+@dataclass(frozen=True)
+class _Label:
+    key: str  # identity of the speaker across turns, e.g. "@interviewer", "айгүл серікқызы"
+    name: str  # display name as written
+    role: Role
+    generic: bool  # a role word (Тілші, Жауап), not a person's name or title
+    strong: bool  # certainly a label, whatever the rest of the document looks like
+
+
+@dataclass
+class _Para:
+    text: str  # as written (one paragraph, whitespace-trimmed)
+    kind: str  # "plain", "dash", "label", "note"
+    body: str  # what is read: text without dash marker / label
+    label: _Label | None = None
+    candidate: _Label | None = None  # a weak label awaiting document-level acceptance
+    bold: bool = False  # the whole paragraph is bold in the source
+    italic: bool = False
+    line: int = 0  # where it starts in the source
+
+
+# A question marked only by formatting or numbering: the interviewer asks, under no written label.
+_QUESTION = _Label(key="@interviewer", name="Сұрақ", role="interviewer", generic=True, strong=True)
+_NUMBERED_RE = re.compile(r"^(?:№\s*)?\d{1,2}[.)]\s+(?P<q>\S.*)$")
+
+
+
+def _word_kind(word: str) -> str:
+    """'interviewer', 'answer', 'title', 'cap' (capitalised or initial), 'note' or 'other'."""
+    low = word.lower().strip(".'’")
+    if low in _INTERVIEWER_WORDS:
+        return "interviewer"
+    if low in _ANSWER_WORDS:
+        return "answer"
+    if low in _NOTE_WORDS:
+        return "note"
+    if any(low.startswith(p) and low[len(p):] in _TITLE_ENDINGS for p in _TITLE_PREFIXES):
+        return "title"
+    if _INITIAL_RE.match(word) or _INITIALS_RE.match(word) or (
+            word[:1].isupper() and word.strip(".'’-").replace("-", "").isalpha()):
+        return "cap"
+    return "other"
+
+
+def _parse_label(raw: str) -> _Label | None:
+    """A speaker label ("Тілші", "Айгүл Серікқызы, дәрігер") or None for ordinary text before a colon."""
+    raw = raw.strip(" *_")
+    if not raw or any(c in raw for c in "«»\"“”?!;…—–") or " - " in raw:
+        return None
+    raw = re.sub(r"\s*(?:№\s*)?\d+\.?$", "", raw)  # "Сұрақ 3:" -> "Сұрақ"
+    if any(c.isdigit() for c in raw):
+        return None
+    name, desc = raw, ""
+    if m := re.match(r"^([^(,]+)[(,](.*)$", raw):
+        name, desc = m.group(1).strip(), m.group(2).strip(" )")
+    words = name.split()
+    desc_words = desc.split()
+    if not 1 <= len(words) <= 4 or len(desc_words) > 6 or not words[0][:1].isupper():
+        return None
+    kinds = [_word_kind(w) for w in words]
+    if "other" in kinds or any(w.lower().strip(".") in _NOT_NAMES for w in words):
+        return None
+    if "note" in kinds:
+        return _Label(key="note", name=name, role="narrator", generic=True, strong=True)
+    if len(words) > 1 and any(w.lower().endswith(_GENITIVE_ENDINGS) for w in words):
+        return None
+    all_kinds = kinds + [_word_kind(w) for w in desc_words]
+    if "interviewer" in all_kinds:
+        generic = all(k == "interviewer" for k in kinds)
+        return _Label(key="@interviewer" if generic else name.lower(), name=name, role="interviewer",
+                      generic=generic, strong=True)
+    if kinds == ["answer"]:
+        return _Label(key="@interviewee", name=name, role="interviewee", generic=True, strong=True)
+    if "answer" in kinds:
+        return None
+    # A job title ("Әкім", "Облыс әкімі") or a name of 2+ words is surely a label; one capitalised word
+    # ("Ерлан:" or "Қорытынды:") only when the rest of the document backs it up.
+    strong = "title" in kinds or len(words) >= 2
+    if desc and len(words) < 2 and "title" not in kinds:
+        return None
+    return _Label(key=name.lower(), name=name, role="interviewee", generic=False, strong=strong)
+
+
+def _classify(body: list[Block]) -> list[_Para]:
+    paras = [_classify_one(b.text) for b in body]
+    for p, b in zip(paras, body, strict=True):
+        p.bold, p.italic, p.line = b.bold, b.italic, b.line
+        if b.heading and p.kind == "plain":
+            p.kind = "note"  # a subheading inside the article: the narrator's
+    _accept_weak_labels(paras)
+    _merge_name_variants(paras)
+    _formatted_questions(paras)
+    return paras
+
+
+def _classify_one(text: str) -> _Para:
+    if text.lower().startswith(_BYLINES):
+        return _Para(text, "note", text)
+    if m := _DASH_RE.match(text):
+        return _Para(text, "dash", text[m.end():].strip())
+    m = _LABEL_RE.match(text)
+    lab = _parse_label(m.group("label")) if m else None
+    if m and lab:
+        rest = _DASH_RE.sub("", m.group("rest").strip(), count=1).strip()
+        if lab.key == "note":
+            return _Para(text, "note", text, lab)
+        if lab.strong:
+            return _Para(text, "label", rest, lab)
+        return _Para(text, "plain", text, candidate=lab)
+    return _Para(text, "plain", text)
+
+
+def _formatted_questions(paras: list[_Para]) -> None:
+    """Questions marked only by **bold** (news sites, Word) or by a number ("3. Қалай ...?"), when the
+    text has fewer written turns than such questions. Bold paragraphs before the first bold question
+    (a bold lead) stay plain."""
+    turns = sum(1 for p in paras if p.kind in ("dash", "label"))
+    bold = [p for p in paras if p.kind == "plain" and p.bold and not p.italic]
+    asked = [p for p in bold if _ends_with_question(p.text)]
+    if len(bold) >= 2 and asked and 2 * len(asked) >= len(bold) and turns < len(bold):
+        for p in bold[bold.index(asked[0]):]:
+            p.kind, p.label, p.candidate = "label", _QUESTION, None
+        return
+    numbered = [(p, m) for p in paras if p.kind == "plain" and (m := _NUMBERED_RE.match(p.text))
+                and _ends_with_question(p.text)]
+    if len(numbered) >= 2 and turns < len(numbered):
+        for p, m in numbered:
+            p.kind, p.body, p.label, p.candidate = "label", m.group("q"), _QUESTION, None
+
+
+def _accept_weak_labels(paras: list[_Para]) -> None:
+    """A one-word label ("Ерлан:") counts if it recurs or is the surname of a named speaker; once, it is
+    more likely prose ("Статистика: биыл ...") inside an answer."""
+    strong = [p.label for p in paras if p.kind == "label" and p.label]
+    weak = [p.candidate.key for p in paras if p.candidate]
+    parts = {w.lower() for lab in strong if not lab.generic for w in lab.name.split()}
+    for p in paras:
+        c = p.candidate
+        if c and (weak.count(c.key) >= 2 or c.key in parts):
+            m = _LABEL_RE.match(p.text)
+            assert m
+            p.kind, p.label, p.candidate = "label", c, None
+            p.body = _DASH_RE.sub("", m.group("rest").strip(), count=1).strip()
+
+
+def _merge_name_variants(paras: list[_Para]) -> None:
+    """"А. Серікқызы", "Серікқызы" or "Айгүл" after "Айгүл Серікқызы" are the same person (when only one
+    full name fits)."""
+    full = [p.label for p in paras if p.kind == "label" and p.label and not p.label.generic
+            and len(p.label.name.split()) >= 2 and not _INITIAL_RE.match(p.label.name.split()[0])]
+    for p in paras:
+        lab = p.label
+        if p.kind != "label" or not lab or lab.generic:
+            continue
+        words = lab.name.lower().split()
+        if len(words) == 1:  # first name or surname
+            fits = {f.key: f for f in full if words[0] in (_first(f), _last(f))}
+        elif all(_INITIAL_RE.match(w) for w in lab.name.split()[:-1]):  # "Е. Қасымов"
+            fits = {f.key: f for f in full if _last(f) == words[-1] and _first(f).startswith(words[0][0])}
+        else:
+            continue
+        if len(fits) == 1:
+            p.label = next(iter(fits.values()))
+
+
+def _first(lab: _Label) -> str:
+    return lab.name.lower().split()[0]
+
+
+def _last(lab: _Label) -> str:
+    return lab.name.lower().split()[-1]

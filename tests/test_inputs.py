@@ -1,0 +1,435 @@
+"""Every input format and layout: the role of every segment, exactly what was left out, and nothing else.
+
+Articles are written for these tests (tests/data/inputs/ and inline); Word files are built here with
+python-docx; the URL is served by a local http.server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import threading
+import zlib
+from collections.abc import Iterator
+from datetime import date
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from audiobook.errors import AudiobookError
+from audiobook.pipeline import load_script
+from audiobook.text.inputs import input_stem
+from audiobook.text.inputs.html import read_html
+from audiobook.text.inputs.url import read_url
+from audiobook.text.parse import parse_article, parse_document
+from audiobook.text.script import Script
+
+INPUTS = Path(__file__).parent / "data" / "inputs"
+N, Q, A = "narrator", "interviewer", "interviewee"
+
+
+def said(s: Script) -> list[tuple[str, str]]:
+    return [(seg.role, seg.text) for seg in s.segments]
+
+
+def left_out(s: Script) -> list[tuple[int, str, str]]:
+    return [(d.line, d.reason, d.text) for d in s.dropped]
+
+
+# --- a full saved page --------------------------------------------------------------------------------
+
+PAGE_SAID = [
+    (N, "Ауылдағы кітапхана жаңа өмір бастады"),
+    (N, "Қостанай облысындағы шағын ауылдың кітапханашысы Мейрамгүл Сәрсенова оқырмандарды қалай "
+        "қайтарғанын айтып берді."),
+    (Q, "Мейрамгүл ханым, кітапханаға оқырман қайта келе бастады ма?"),
+    (A, "Иә, келе бастады. Былтыр бізге небәрі отыз адам жазылған еді, биыл екі жүзден асты."),
+    (A, "Балалар сабақтан кейін келіп, үй тапсырмасын осында орындайды."),
+    (Q, "Бұған не себеп болды?"),
+    (A, "Біз кітап клубын аштық. Апта сайын бір кітапты бірге талқылаймыз."),
+    (Q, "Алдағы жоспарларыңыз қандай?"),
+    (A, "Ауыл тарихы туралы мұражай бұрышын ашқымыз келеді."),
+]
+PAGE_LEFT_OUT = [
+    (12, "site name", "Dala.kz"),
+    (14, "navigation", "Басты бет"),
+    (14, "navigation", "Саясат"),
+    (14, "navigation", "Қоғам"),
+    (16, "navigation", "Басты бет » Сұхбат"),
+    (18, "date and counters", "12.04.2025, 09:30 1520"),
+    (21, "image and its alt text", "Кітапхана ғимараты kitaphana_1.jpg"),
+    (22, "photo and its caption", "Фото: Дала жаңалықтары"),
+    (30, "read-more link", "Толығырақ: Облыста жиырма кітапхана жөнделеді"),
+    (33, "share buttons", "Бөлісу: Facebook Telegram WhatsApp"),
+    (34, "tags", "Тегтер: кітапхана, ауыл"),
+    (37, "sidebar or related links", "Ұқсас жаңалықтар"),
+    (38, "sidebar or related links", "Арқалықта жаңа мектеп ашылды"),
+    (38, "sidebar or related links", "Қостанайда кітап жәрмеңкесі өтеді"),
+    (40, "page footer", "© 2025 Dala.kz. Барлық құқықтар қорғалған."),
+]
+
+
+def test_full_page_article_found_and_furniture_listed() -> None:
+    s = load_script(INPUTS / "page.html")
+    assert said(s) == PAGE_SAID  # the headline once: the <h1>, not og:title or <title> again
+    assert s.title == "Ауылдағы кітапхана жаңа өмір бастады" and s.date == date(2025, 4, 12)
+    assert left_out(s) == PAGE_LEFT_OUT
+    assert [c.title for c in s.chapters[1:]] == [t for r, t in PAGE_SAID if r == Q]
+    assert s.warnings == []  # bold questions are a layout, not a guess to warn about
+
+
+def test_keep_all_keeps_every_line_of_the_page() -> None:
+    s = load_script(INPUTS / "page.html", keep_all=True)
+    assert s.dropped == []
+    spoken = [seg.text for seg in s.segments]
+    for _, _, text in PAGE_LEFT_OUT:
+        assert text in spoken, text
+    for _, text in PAGE_SAID:
+        assert text in spoken
+
+
+def test_fragment_with_bold_questions_and_line_breaks() -> None:
+    html = ("<h2>Өнер – өмір айнасы</h2>"
+            "<p><b>Әсел, суретті қашан сала бастадыңыз?</b></p>"
+            "<p>Бес жасымда.<br>Анам маған бояу сыйлады.</p>"
+            "<p><strong>Ең сүйікті туындыңыз қайсы?</strong></p><p>Алатау туралы кенеп.</p>"
+            "<p><img src='a/IMG_0042.JPG'></p>")
+    s = parse_document(read_html(html, "fragment.html"))
+    assert said(s) == [(N, "Өнер – өмір айнасы"), (Q, "Әсел, суретті қашан сала бастадыңыз?"),
+                       (A, "Бес жасымда."), (A, "Анам маған бояу сыйлады."),
+                       (Q, "Ең сүйікті туындыңыз қайсы?"), (A, "Алатау туралы кенеп.")]
+    assert left_out(s) == [(1, "image and its alt text", "IMG_0042.JPG")]
+
+
+def test_bold_lead_is_not_a_question_and_rubric_date_lines_go() -> None:
+    html = ("<h1>Тау ауылының дәрігері</h1><p>Интервью | 18 октября 2025</p>"
+            "<p><strong>Жалғыз дәрігер отыз жыл бойы үш ауылды емдеп келеді.</strong></p>"
+            "<p><strong>Дәрігерлікті неге таңдадыңыз?</strong></p><p>Анам медбике болған.</p>"
+            "<p><strong>Қиын сәттер болды ма?</strong></p><p>Көп болды. Қыста жол жабылады.</p>")
+    s = parse_document(read_html(html, "b.html"))
+    assert said(s) == [(N, "Тау ауылының дәрігері"), (N, "Жалғыз дәрігер отыз жыл бойы үш ауылды емдеп келеді."),
+                       (Q, "Дәрігерлікті неге таңдадыңыз?"), (A, "Анам медбике болған."),
+                       (Q, "Қиын сәттер болды ма?"), (A, "Көп болды. Қыста жол жабылады.")]
+    assert left_out(s) == [(1, "date line", "Интервью | 18 октября 2025")]
+    assert s.date == date(2025, 10, 18)
+
+
+def test_html_inline_labels_and_dash_turns() -> None:
+    html = ("<html><body><article><h1>Су тапшылығы</h1><p>АТЫРАУ. Облыста су мәселесі күн тәртібінде.</p>"
+            "<p><b>Тілші:</b> Жағдай қаншалықты күрделі?</p><p><b>Әкім:</b> Күрделі, бірақ шешіледі.</p>"
+            "<p><b>Тілші:</b> Қашан?</p><p><b>Әкім:</b> Келер жылы.</p></article>"
+            "<p>Тағы оқыңыз: Атырауда жол жөнделеді</p></body></html>")
+    s = parse_document(read_html(html, "labels.html"))
+    assert said(s) == [(N, "Су тапшылығы"), (N, "АТЫРАУ. Облыста су мәселесі күн тәртібінде."),
+                       (Q, "Жағдай қаншалықты күрделі?"), (A, "Күрделі, бірақ шешіледі."), (Q, "Қашан?"),
+                       (A, "Келер жылы.")]
+    assert left_out(s) == [(1, "read-more link", "Тағы оқыңыз: Атырауда жол жөнделеді")]
+    html = ("<article><h1>Тақырып</h1><p>— Сіз қай жақтансыз?</p><p>— Семейденмін.</p>"
+            "<p>– Неге оралдыңыз?</p><p>– Туған жер тартады.</p></article>")
+    assert [r for r, _ in said(parse_document(read_html(html, "d.html")))] == [N, Q, A, Q, A]
+
+
+def test_page_metadata_gives_headline_and_date_when_the_page_has_no_h1() -> None:
+    html = ("<html><head><meta property='og:title' content='Жаңа көпір ашылды'>"
+            "<meta name='date' content='bad'></head><body><main><time datetime='2024-09-01'>1 қыркүйек</time>"
+            "<p>— Көпір қашан ашылды?</p><p>— Кеше.</p></main></body></html>")
+    s = parse_document(read_html(html, "m.html"))
+    assert s.title == "Жаңа көпір ашылды" and s.date == date(2024, 9, 1)
+    assert said(s) == [(N, "Жаңа көпір ашылды"), (Q, "Көпір қашан ашылды?"), (A, "Кеше.")]
+    assert left_out(s) == [(1, "date line", "1 қыркүйек")]
+
+
+# --- Markdown, Word, copied text ----------------------------------------------------------------------
+
+
+def test_markdown_bold_labels_images_and_links() -> None:
+    s = load_script(INPUTS / "interview.md")
+    assert said(s) == [
+        (N, "Тау шаңғысы – менің өмірім"),
+        (N, "Алматылық жас спортшы Дана Әлімжанова әлем кубогына қалай дайындалып жатқанын айтты."),
+        (Q, "Дана, тау шаңғысына қашан келдіңіз?"),
+        (A, "Алты жасымда әкем Шымбұлаққа алып барды. Содан бері тауды тастаған емеспін."),
+        (Q, "Жаттығу күніңіз қалай өтеді?"),
+        (A, "Таңертең жүгіремін, түстен кейін трассаға шығамын. Федерация сайтында кестем жарияланған."),
+        (Q, "Әлем кубогынан не күтесіз?"),
+        (A, "Алғашқы ондыққа кіргім келеді."),
+    ]
+    assert s.lead.startswith("Алматылық") and s.speaker(A).name == "Дана Әлімжанова"
+    assert left_out(s) == [(3, "image and its alt text", "Спортшы жарыста skier-2025.jpg"),
+                           (15, "read-more link", "Оқи отырыңыз: Медеуде жаңа трасса ашылды"),
+                           (21, "tags", "Тегтер: #спорт #шаңғы")]
+
+
+def test_markdown_one_turn_per_line_without_blank_lines() -> None:
+    doc_text = "# Тақырып\n\nКіріспе.\n\n— Бірінші сұрақ?\n— Бірінші жауап.\n— Екінші сұрақ?\n— Екінші жауап.\n"
+    from audiobook.text.inputs.markdown import parse_markdown
+
+    s = parse_document(parse_markdown(doc_text, "x.md"))
+    assert [r for r, _ in said(s)] == [N, N, Q, A, Q, A] and s.dropped == []
+
+
+def _png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0\xff\0\0")) \
+        + chunk(b"IEND", b"")
+
+
+def _docx(path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.core_properties.title = "Қолөнер шебері"
+    d.add_heading("Киіз басқан шебер: Өнер атадан балаға қалады", level=0)
+    lead = d.add_paragraph()
+    lead.add_run("Шымкенттік шебер Гүлжан Тұрсынова киіз басу өнерін жастарға үйретіп жүр.").italic = True
+    (tmp_png := path.with_suffix(".png")).write_bytes(_png())
+    d.add_picture(str(tmp_png))
+    d.add_paragraph("Фото: кейіпкердің жеке мұрағатынан")
+    for q, a in [("Гүлжан апа, бұл өнерді кімнен үйрендіңіз?", "Әжемнен үйрендім. Ол кісі бүкіл ауылға "
+                  "сырмақ басып беретін."),
+                 ("Жастар қызыға ма?", "Қызығады. Биыл үйірмеге жиырма қыз келді.")]:
+        p = d.add_paragraph()
+        p.add_run(q).bold = True
+        d.add_paragraph(a)
+    d.add_paragraph("Оқи отырыңыз: Түркістанда қолөнер жәрмеңкесі өтті")
+    d.save(str(path))
+    return path
+
+
+def test_word_heading_italic_lead_and_bold_questions(tmp_path: Path) -> None:
+    s = load_script(_docx(tmp_path / "шебер.docx"))
+    assert said(s) == [
+        (N, "Киіз басқан шебер: Өнер атадан балаға қалады"),
+        (N, "Шымкенттік шебер Гүлжан Тұрсынова киіз басу өнерін жастарға үйретіп жүр."),
+        (Q, "Гүлжан апа, бұл өнерді кімнен үйрендіңіз?"),
+        (A, "Әжемнен үйрендім. Ол кісі бүкіл ауылға сырмақ басып беретін."),
+        (Q, "Жастар қызыға ма?"),
+        (A, "Қызығады. Биыл үйірмеге жиырма қыз келді."),
+    ]
+    assert s.title == "Киіз басқан шебер: Өнер атадан балаға қалады"
+    assert [(r, t) for _, r, t in left_out(s)] == [
+        ("image and its alt text", "Picture 1"),
+        ("photo credit", "Фото: кейіпкердің жеке мұрағатынан"),
+        ("read-more link", "Оқи отырыңыз: Түркістанда қолөнер жәрмеңкесі өтті")]
+
+
+COPIED_SAID = [
+    (N, "Бақша өсірген ұстаз: Балалар жерді сүюі керек"),
+    (N, "ТҮРКІСТАН. Мектеп жанында бақ өсірген биология пәнінің мұғалімі Нұржан Әбілов оқушылармен бірге "
+        "атқарған жұмысын әңгімеледі."),
+    (Q, "Нұржан ағай, бақ идеясы қайдан шықты?"),
+    (A, "Балалар өсімдікті тек кітаптан көреді. Мен оларға жерді қолмен ұстатқым келді."),
+    (Q, "Қазір бақта не өседі?"),
+    (A, "Алма, өрік және жүзім. Биыл алғашқы өнімді жинадық."),
+    (Q, "Оқушылар не дейді?"),
+    (A, "Олар бақты өз үйіндей көреді. Сабақтан кейін де келіп, суарып кетеді."),
+]
+COPIED_LEFT_OUT = [
+    (1, "navigation", "Басты бет / Сұхбат"),
+    (3, "date and counters", "Oinet.kz 10-07-2024 3580"),
+    (4, "counter", "4236 рет"),
+    (5, "counter", "көрсетілді"),
+    (6, "reading time", "24 мин"),
+    (7, "reading time", "оқу үшін"),
+    (8, "image file name", "Screenshot_2.jpg"),
+    (9, "repeats the headline", "Бақша өсірген ұстаз: Балалар жерді сүюі керек"),
+    (13, "photo credit", "Фото: мектептің баспасөз қызметі"),
+    (16, "read-more link", "Толығырақ: Облыста жүз мектеп бақ отырғызды"),
+    (19, "share line", "Бөлісу"),
+    (20, "share line", "Telegram WhatsApp Facebook"),
+    (21, "copyright line", "© 2024 Oinet.kz"),
+    (22, "related news", "Ұқсас жаңалықтар"),
+    (23, "related news", "Шымкентте жаңа саябақ ашылды"),
+    (24, "related news", "Түркістанда мектеп салынды"),
+]
+
+
+def test_copied_text_with_every_kind_of_furniture() -> None:
+    s = load_script(INPUTS / "copied.txt")
+    assert said(s) == COPIED_SAID
+    assert left_out(s) == COPIED_LEFT_OUT
+    assert s.date == date(2024, 7, 10)  # from the site-date-views line
+    assert s.speaker(A).name == "Нұржан Әбілов"
+
+
+def test_more_furniture_lines_and_sentences_that_look_alike() -> None:
+    text = ("Тақырып\nКіріспе.\n— Сұрақ?\n— Жауап.\n29.06.2021\n6268\n0\n👁 512\nОқу уақыты: 3 мин\n"
+            "Фото ашық дереккөздерден\nTelegram-арнамызға жазылыңыз\n#сұхбат #ауыл\nwww.example.kz\n"
+            "Барлық құқықтар қорғалған\nКөп оқылғандар\nБір жаңалық\n"
+            "— Тегін курс бар ма?\n— Бар. 2024 жылы 18 қазанда ашылды.\n— Фото түсіруді қайдан үйрендіңіз?\n"
+            "— Бөлісу мәдениеті маған анамнан дарыды.\n— 100 жыл деген аз ба?\n— Аз емес.")
+    s = parse_article(text, "t.txt")
+    assert [d.reason for d in s.dropped] == [
+        "date line", "counter", "counter", "counter", "reading time", "photo credit", "subscribe line", "tags",
+        "site name", "copyright line", "related news", "related news"]
+    kept = [t for _, t in said(s)]
+    assert kept == ["Тақырып", "Кіріспе.", "Сұрақ?", "Жауап.", "Тегін курс бар ма?",
+                    "Бар. 2024 жылы 18 қазанда ашылды.", "Фото түсіруді қайдан үйрендіңіз?",
+                    "Бөлісу мәдениеті маған анамнан дарыды.", "100 жыл деген аз ба?", "Аз емес."]
+
+
+# --- every marker and label shape ---------------------------------------------------------------------
+
+SHAPES = {
+    "em dash": "— Қашан келдіңіз?\n— Кеше келдім.\n— Қалай жеттіңіз?\n— Пойызбен.",
+    "en dash, no space": "–Қашан келдіңіз?\n–Кеше келдім.\n–Қалай жеттіңіз?\n–Пойызбен.",
+    "minus sign": "− Қашан келдіңіз?\n− Кеше келдім.\n−Қалай жеттіңіз?\n−Пойызбен.",
+    "hyphen, no space": "-Қашан келдіңіз?\n-Кеше келдім.\n-Қалай жеттіңіз?\n-Пойызбен.",
+    "hyphen and space": "- Қашан келдіңіз?\n- Кеше келдім.\n- Қалай жеттіңіз?\n- Пойызбен.",
+    "name labels alone": "Айым:\nҚашан келдіңіз?\nАйгүл Серікқызы:\nКеше келдім.\nАйым:\nҚалай жеттіңіз?\n"
+                         "Айгүл Серікқызы:\nПойызбен.",
+    "titles and initials inline": "Қ.Ә: Қашан келдіңіз?\nЖанғара Дәдебаев, ф.ғ.д., профессор: Кеше келдім.\n"
+                                  "Қ.Ә: Қалай жеттіңіз?\nЖанғара Дәдебаев, ф.ғ.д., профессор: Пойызбен.",
+    "titles and initials alone": "Қ.Ә:\nҚашан келдіңіз?\nЖанғара Дәдебаев, ф.ғ.д., профессор:\nКеше келдім.\n"
+                                 "Қ.Ә:\nҚалай жеттіңіз?\nЖанғара Дәдебаев, ф.ғ.д., профессор:\nПойызбен.",
+    "numbered questions": "1. Қашан келдіңіз?\nКеше келдім.\n2. Қалай жеттіңіз?\nПойызбен.",
+    "numbered labels": "Сұрақ 1: Қашан келдіңіз?\nЖауап: Кеше келдім.\nСұрақ 2: Қалай жеттіңіз?\nЖауап: Пойызбен.",
+    "label then dash": "Тілші:\n— Қашан келдіңіз?\nЖауап:\n— Кеше келдім.\nТілші:\n— Қалай жеттіңіз?\nЖауап:\n"
+                       "— Пойызбен.",
+    "invisible characters": "Тілші\u200b: Қашан келдіңіз?\nАи\u0306гүл: Кеше келдім.\nТіл\u00adші: Қалай "
+                            "жеттіңіз?\n\u2067Айгүл\u2069:\ufeff Пойызбен.",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_every_marker_and_label_shape(shape: str) -> None:
+    s = parse_article(f"Тақырып\nКіріспе.\n{SHAPES[shape]}", shape)
+    assert said(s) == [(N, "Тақырып"), (N, "Кіріспе."), (Q, "Қашан келдіңіз?"), (A, "Кеше келдім."),
+                       (Q, "Қалай жеттіңіз?"), (A, "Пойызбен.")]
+    assert s.dropped == []
+
+
+def test_a_decomposed_letter_names_the_same_speaker() -> None:
+    s = parse_article("Тақырып\nКіріспе.\n" + SHAPES["invisible characters"])
+    assert [sp.name for sp in s.speakers] == ["Диктор", "Тілші", "Айгүл"]
+
+
+# --- URLs and the command line ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("site")
+    (root / "news").mkdir()
+    (root / "news" / "kitaphana-2025.html").write_bytes((INPUTS / "page.html").read_bytes())
+    (root / "notes.txt").write_text("Бұл бет емес.", encoding="utf-8")
+    (root / "big.html").write_bytes(b"<p>" + b"x" * 3000 + b"</p>")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_url_gives_the_same_script_as_the_saved_page(site: str) -> None:
+    url = f"{site}/news/kitaphana-2025.html"
+    r = run_cli("script", url, "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    saved = load_script(INPUTS / "page.html").to_dict()
+    assert d == json.loads(json.dumps(saved, ensure_ascii=False))
+    assert [(x["line"], x["reason"], x["text"]) for x in d["dropped"]] == PAGE_LEFT_OUT
+    assert input_stem(url) == "kitaphana-2025"
+
+
+def test_url_failures_are_one_clear_line(site: str) -> None:
+    with pytest.raises(AudiobookError, match="not a web page \\(Content-Type text/plain\\)"):
+        read_url(f"{site}/notes.txt")
+    with pytest.raises(AudiobookError, match="larger than"):
+        read_url(f"{site}/big.html", max_bytes=2000)
+    with pytest.raises(AudiobookError, match="HTTP 404"):
+        read_url(f"{site}/missing.html")
+    r = run_cli("script", "http://127.0.0.1:9/article.html")  # nothing listens on the discard port
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "cannot fetch the page" in r.stderr and "online" in r.stderr
+
+
+def test_script_view_marks_dropped_lines_and_keep_all_keeps_them() -> None:
+    r = run_cli("script", str(INPUTS / "copied.txt"))
+    assert r.returncode == 0, r.stderr
+    marked = [line for line in r.stdout.splitlines() if line.startswith("[dropped]")]
+    assert marked == [f"[dropped] line {n} ({why}): {text}" for n, why, text in COPIED_LEFT_OUT]
+    r = run_cli("script", str(INPUTS / "copied.txt"), "--keep-all", "--json")
+    d = json.loads(r.stdout)
+    assert d["dropped"] == []
+    assert "Oinet.kz 10-07-2024 3580" in [s["text"] for s in d["segments"]]
+
+
+def test_bad_inputs_are_one_clear_line(tmp_path: Path) -> None:
+    (bad := tmp_path / "broken.docx").write_bytes(b"not a zip")
+    (empty := tmp_path / "empty.html").write_text("<html><body><nav>Басты бет</nav></body></html>")
+    (old := tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    for path, words in [(bad, "not a readable Word"), (empty, "no article text"), (old, "save the article as .docx")]:
+        r = run_cli("script", str(path))
+        assert r.returncode == 1 and r.stderr.count("\n") == 1 and words in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+
+
+def test_edited_script_keeps_working_with_dropped_lines(tmp_path: Path) -> None:
+    for fmt in ("--yaml", "--json"):
+        r = run_cli("script", str(INPUTS / "copied.txt"), fmt)
+        (edited := tmp_path / f"episode.{fmt[2:]}").write_text(r.stdout, encoding="utf-8")
+        if fmt == "--yaml":
+            assert "# Left out: line 4 (counter): 4236 рет" in r.stdout
+        back = load_script(edited)
+        assert said(back) == COPIED_SAID
+
+
+@pytest.mark.slow
+def test_render_summary_counts_the_lines_left_out(tmp_path: Path) -> None:
+    r = run_cli("render", str(INPUTS / "interview.md"), "-o", str(tmp_path), env={"XDG_CACHE_HOME": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert "3 page-furniture lines left out" in r.stderr
+    assert Path(r.stdout.strip().splitlines()[-1]) == tmp_path / "interview.mp3"
+
+
+def test_page_without_article_markup_is_found_by_trafilatura() -> None:
+    s = load_script(INPUTS / "page-without-article.html")
+    assert [r for r, _ in said(s)] == [N, N, Q, A, A, Q, A, Q, A]
+    assert s.title == "Жылқы өсірген жігіт – Ерболмен сұхбат" and s.date == date(2024, 3, 18)
+    assert said(s)[2] == (Q, "Ербол, неге дәл жылқы?") and said(s)[-1] == (A, "Ауылдан қашпаңдар. Мұнда да табыс бар.")
+    assert [(n, why) for n, why, _ in left_out(s)] == [
+        (4, "navigation"), (9, "date and counters"), (10, "image and its alt text"), (10, "photo credit"),
+        (18, "repeats the headline"), (22, "share buttons"), (24, "outside the article (page around it)"),
+        (24, "outside the article (page around it)"), (26, "advertising"), (28, "copyright line")]
+
+
+def test_date_from_json_ld_and_none_guessed() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-12-05T08:00:00"}'
+          "</script>")
+    body = "<h1>Қысқы балық аулау</h1><p>— Балық көп пе?</p><p>— Биыл 2023 жылы көп.</p>"
+    assert parse_document(read_html(f"<html><head>{ld}</head><body>{body}</body></html>", "ld.html")).date \
+        == date(2023, 12, 5)
+    assert parse_document(read_html(body, "no-date.html")).date is None  # a year in the text is no date
+
+
+def test_bold_dash_turns_are_questions_even_without_a_question_mark() -> None:
+    # A question in two dash paragraphs: by '?' and alternation alone the second would be an answer.
+    html = ("<h1>Тақырып</h1><p>Кіріспе.</p><p><b>— Өзіңіз туралы айтып берсеңіз.</b></p>"
+            "<p><b>— Қай жерде туып-өстіңіз?</b></p><p>— Таразда туғанмын.</p>"
+            "<p><b>— Мамандығыңыз қандай?</b></p><p>— Инженермін.</p>")
+    s = parse_document(read_html(html, "bd.html"))
+    assert [r for r, _ in said(s)] == [N, N, Q, Q, A, Q, A]
+    plain = parse_document(read_html(html.replace("<b>", "").replace("</b>", ""), "plain.html"))
+    assert [r for r, _ in said(plain)] == [N, N, A, Q, A, Q, A]  # what bold corrects
+
+
+def test_lead_styled_paragraph_is_the_lead_not_a_question() -> None:
+    html = ("<article><h1>Тақырып</h1><p class='article-lead'><b>Ауылдағы жаңа мектеп қандай болмақ?</b></p>"
+            "<p><b>Мектеп қашан ашылады?</b></p><p>Қыркүйекте.</p><p><b>Қанша бала оқиды?</b></p><p>Үш жүз.</p>"
+            "</article>")
+    s = parse_document(read_html(html, "lead.html"))
+    assert said(s) == [(N, "Тақырып"), (N, "Ауылдағы жаңа мектеп қандай болмақ?"), (Q, "Мектеп қашан ашылады?"),
+                       (A, "Қыркүйекте."), (Q, "Қанша бала оқиды?"), (A, "Үш жүз.")]
+    assert s.lead == "Ауылдағы жаңа мектеп қандай болмақ?"
