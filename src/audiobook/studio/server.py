@@ -1,0 +1,49 @@
+"""`audiobook studio`: serve the studio on 127.0.0.1, print its URL with the token, open the browser."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+from audiobook.errors import AudiobookError
+
+
+def serve(workdir: Path, port: int = 8765, host: str = "127.0.0.1", open_browser: bool = True) -> None:
+    """Runs until Ctrl-C or SIGTERM (uvicorn handles both); the app's shutdown stops any render."""
+    try:
+        import uvicorn
+
+        from audiobook.studio.app import create_app
+        from audiobook.studio.auth import new_token
+    except ImportError as e:
+        raise AudiobookError(f"the studio needs its extra ({e.name} missing); "
+                             "run: pip install 'audiobook[studio]'") from None
+    if workdir.exists() and not workdir.is_dir():
+        raise AudiobookError(f"{workdir}: exists and is not a folder; give another --workdir")
+    token = new_token()
+    app = create_app(workdir, token)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))  # bound here so that --port 0 gives a real port to print
+    except OSError as e:
+        sock.close()
+        raise AudiobookError(f"{host}:{port}: cannot listen ({e.strerror}); give another --port") from None
+    sock.listen(64)
+    real_port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{real_port}/?token={token}"
+    sys.stdout.write(url + "\n")
+    sys.stdout.flush()
+    print(f"studio: workdir {workdir.resolve()}; Ctrl-C stops it", file=sys.stderr, flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, (url,)).start()
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3, lifespan="on")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
