@@ -280,7 +280,9 @@ async def publish(request: Request) -> Response:
     for f in outdir.iterdir():
         if f.is_file() and not f.name.startswith("."):
             shutil.copy2(f, store.feed / f.name)
-    path = await run_in_threadpool(stages.add_to_feed, store.feed, base_url)
+    show = {k: " ".join(str(payload[k]).split()) for k in ("title", "author", "description")
+            if isinstance(payload, dict) and payload.get(k)}
+    path = await run_in_threadpool(stages.add_to_feed, store.feed, base_url, show)
     return JSONResponse({"feed": f"/feed/{path.name}", "base_url": base_url})
 
 

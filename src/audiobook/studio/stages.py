@@ -206,14 +206,16 @@ def render_episode(script_path: Path, outdir: Path, name: str, lexicon: Path | N
     from audiobook.pipeline import RenderOptions, render
     from audiobook.publish.show import load_show
 
-    info, cover = load_show(None, [script_path.parent, outdir])
+    # podcast.toml beside the script, or the studio's own in the workdir (articles/<id>/script.yaml).
+    info, cover = load_show(None, [script_path.parent, outdir, script_path.parents[2]])
     opts = RenderOptions(outdir=outdir, lexicon=lexicon, m4b=m4b, show=info, cover=cover, name=name)
     result = render(script_path, opts, on_progress)
     return {"outputs": [p.name for p in result.outputs], "duration": result.duration,
             "loudness": result.loudness, "warnings": result.warnings}
 
 
-def add_to_feed(folder: Path, base_url: str) -> Path:
+def add_to_feed(folder: Path, base_url: str, show: dict[str, Any]) -> Path:
+    """`folder/feed.xml` with every episode in `folder`; show details over `folder/podcast.toml`."""
     from audiobook.publish.feed import write_feed
 
-    return write_feed(folder, base_url)
+    return write_feed(folder, base_url, show)

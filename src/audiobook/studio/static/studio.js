@@ -269,7 +269,8 @@ async function addToFeed(ev) {
   ev.preventDefault();
   clearFail();
   try {
-    const r = await api("POST", "/api/articles/" + state.id + "/feed", { base_url: $("base-url").value });
+    const r = await api("POST", "/api/articles/" + state.id + "/feed", { base_url: $("base-url").value,
+      title: $("feed-title").value });
     $("feed-link").href = r.feed; $("feed-link").hidden = false;
     say("Эпизод таспаға қосылды.");
   } catch (e) { fail(e.message); }
