@@ -223,7 +223,8 @@ def test_a_render_job_reports_progress_ends_done_and_its_mp3_plays(client: Any, 
     ranged = client.get(state["outputs"]["mp3"], headers={**AUTH, "Range": "bytes=0-99"})
     assert ranged.status_code == 206 and len(ranged.content) == 100  # players seek
 
-    r = client.post(f"/api/articles/{view['id']}/feed", json={"base_url": "https://example.org/pod/", "title": "Ауыл сұхбаттары"}, headers=AUTH)
+    show = {"base_url": "https://example.org/pod/", "title": "Ауыл сұхбаттары"}
+    r = client.post(f"/api/articles/{view['id']}/feed", json=show, headers=AUTH)
     assert r.status_code == 200, r.text
     feed = client.get(r.json()["feed"], headers=AUTH)
     items = ET.fromstring(feed.content).findall("./channel/item")

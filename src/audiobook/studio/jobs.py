@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -127,7 +128,5 @@ class Jobs:
 
 
 def _kill_group(proc: subprocess.Popen[str], sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group has already gone
         os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
 import sys
 import threading
 import webbrowser
+from collections.abc import Iterator
 from pathlib import Path
 
 from audiobook.errors import AudiobookError
@@ -44,6 +47,29 @@ def serve(workdir: Path, port: int = 8765, host: str = "127.0.0.1", open_browser
         threading.Timer(0.5, webbrowser.open, (url,)).start()
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3, lifespan="on")
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        _server_class()(config).run(sockets=[sock])
     finally:
         sock.close()
+    print("studio: stopped", file=sys.stderr, flush=True)
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, but a stop by Ctrl-C or SIGTERM ends with exit status 0: uvicorn re-raises the
+        signal after its clean shutdown, which would end the process as killed by it."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server

@@ -157,7 +157,7 @@ def cast_refs(script: Script) -> dict[str, str]:
     return {sid: p.name for sid, p in cast_script(script).items()}
 
 
-def speak(script: Script, segment: int | None, lexicon: Path | None, text: str | None = None,
+def speak(script: Script | None, segment: int | None, lexicon: Path | None, text: str | None = None,
           voice: str | None = None) -> bytes:
     """A WAV of one segment in its speaker's voice (or of `text` in `voice`), from the synthesis cache:
     a second request for the same words only reads the cached pieces."""
@@ -171,7 +171,7 @@ def speak(script: Script, segment: int | None, lexicon: Path | None, text: str |
 
     lex = user_lexicon(lexicon)
     pacing = Pacing()
-    if segment is not None:
+    if script is not None and segment is not None:
         if not 0 <= segment < len(script.segments):
             raise AudiobookError(f"segment {segment}: no such segment (0 to {len(script.segments) - 1})")
         cast = cast_script(script)
