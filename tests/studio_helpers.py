@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import subprocess
+import sys
 import wave
 from pathlib import Path
 
@@ -47,3 +50,18 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def start(workdir: Path) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, "-m", "audiobook", "studio", "--port", "0", "--no-browser",
+                             "--workdir", str(workdir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "BROWSER": "false"})
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    return proc, line
+
+
+def stop(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    proc.send_signal(signal.SIGTERM)
+    code = proc.wait(timeout=20)
+    return code, proc.stderr.read() if proc.stderr else ""

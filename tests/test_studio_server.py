@@ -4,8 +4,6 @@ SIGTERM stopping the server with everything it started."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,24 +15,9 @@ import pytest
 
 pytest.importorskip("uvicorn")
 import httpx  # noqa: E402
-from studio_helpers import ARTICLE, alive, descendants, wav_stats  # noqa: E402
+from studio_helpers import ARTICLE, alive, descendants, start, stop, wav_stats  # noqa: E402
 
 pytestmark = pytest.mark.slow
-
-
-def start(workdir: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "audiobook", "studio", "--port", "0", "--no-browser",
-                             "--workdir", str(workdir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "BROWSER": "false"})
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    return proc, line
-
-
-def stop(proc: subprocess.Popen[str]) -> tuple[int, str]:
-    proc.send_signal(signal.SIGTERM)
-    code = proc.wait(timeout=20)
-    return code, proc.stderr.read() if proc.stderr else ""
 
 
 def test_the_server_prints_its_url_refuses_strangers_and_stops_on_sigterm(tmp_path: Path) -> None:

@@ -102,9 +102,13 @@ def preflight(script: Script, lexicon: Path | None) -> list[dict[str, Any]]:
 
     out: list[dict[str, Any]] = [{"message": w} for w in script.warnings]
     _, warnings = script_lines(script, user_lexicon(lexicon))
-    for w in warnings:
-        seg = w.split(":", 1)[0].removeprefix("segment ")
-        out.append({"message": w, **({"segment": int(seg) - 1} if seg.isdigit() else {})})
+    for w in warnings:  # "segment 8: nothing to speak in ..." counts from 1; the page's table from 0
+        head, _, rest = w.partition(": ")
+        number = head.removeprefix("segment ")
+        if number.isdigit():
+            out.append({"message": rest, "segment": int(number) - 1})
+        else:
+            out.append({"message": w})
     try:  # the `audiobook check` report, where this build has it
         from audiobook.text import check  # type: ignore[attr-defined]
     except ImportError:
