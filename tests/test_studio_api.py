@@ -283,3 +283,19 @@ def test_an_upload_over_the_limit_is_refused(client: Any, workdir: Path, monkeyp
     r = client.post("/api/articles", content=chunks(), headers={**AUTH, "Content-Type": "application/json"})
     assert r.status_code == 413
     assert not any((workdir / "articles").iterdir())  # nothing kept of a refused upload
+
+
+def test_dropped_furniture_is_listed_to_keep(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from audiobook.studio import stages
+
+    original = stages.load_article
+
+    def with_furniture(path: Path) -> Any:  # as the parser reports page furniture it leaves out
+        script = original(path)
+        script.dropped = ["Фото: Kazinform", {"text": "Тағы оқыңыз: <b>жаңалықтар</b>", "segment": 2}]
+        return script
+
+    monkeypatch.setattr(stages, "load_article", with_furniture)
+    view = upload(client)
+    assert view["dropped"] == [{"text": "Фото: Kazinform"}, {"text": "Тағы оқыңыз: <b>жаңалықтар</b>", "segment": 2}]
+    assert client.get(f"/api/articles/{view['id']}", headers=AUTH).json()["dropped"] == view["dropped"]

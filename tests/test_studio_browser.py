@@ -133,3 +133,70 @@ def test_the_editors_loop_in_a_browser(studio: tuple[str, Path], browser: Chromi
     assert EVIL not in browser.eval("document.documentElement.innerHTML")  # escaped there too
     assert browser.eval("window.pwned") is None
     shot(browser, tmp_path, "05-readalong")
+
+
+@pytest.fixture
+def inprocess(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The studio served from this process, so a stage can be stood in for (here: a parser that reports
+    dropped page furniture)."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from audiobook.studio import stages
+    from audiobook.studio.app import create_app
+
+    original = stages.load_article
+
+    def with_furniture(path: Path) -> Any:
+        script = original(path)
+        script.dropped = [{"text": "Фото: <i>Kazinform</i>", "segment": 2}]
+        return script
+
+    monkeypatch.setattr(stages, "load_article", with_furniture)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(tmp_path / "wd", "tok"), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/?token=tok", tmp_path / "wd"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def key(chromium: Chromium, name: str, code: int) -> None:
+    """A real key press, as the keyboard gives it (Enter carries its text, which activates a button)."""
+    text = {"Enter": "\r"}.get(name)
+    chromium.send("Input.dispatchKeyEvent", type="keyDown" if text else "rawKeyDown", key=name, code=name,
+                  windowsVirtualKeyCode=code, nativeVirtualKeyCode=code, **({"text": text} if text else {}))
+    chromium.send("Input.dispatchKeyEvent", type="keyUp", key=name, code=name, windowsVirtualKeyCode=code,
+                  nativeVirtualKeyCode=code)
+
+
+def test_dropped_furniture_is_kept_with_the_keyboard(inprocess: tuple[str, Path], browser: Chromium) -> None:
+    url, workdir = inprocess
+    browser.navigate(url)
+    browser.eval("document.getElementById('text').value = " + repr(ARTICLE.read_text(encoding="utf-8")))
+    browser.eval("document.getElementById('text').focus()")
+    key(browser, "Tab", 9)  # to the text form's button
+    assert browser.eval("document.activeElement.textContent") == "Мәтінді талдау"
+    key(browser, "Enter", 13)
+    browser.wait("document.querySelectorAll('#rows tr').length === 7", what="the script table")
+    assert browser.eval("document.querySelector('#dropped del').textContent") == "Фото: <i>Kazinform</i>"
+    assert browser.eval("document.querySelectorAll('#dropped i').length") == 0
+    browser.eval("document.querySelector('#dropped button').focus()")
+    key(browser, "Enter", 13)  # Keep
+    browser.wait("document.querySelectorAll('#rows tr').length === 8", what="the kept paragraph")
+    assert browser.eval("document.getElementById('tx-2').value") == "Фото: <i>Kazinform</i>"
+    browser.eval("document.getElementById('save').focus()")
+    key(browser, "Enter", 13)
+    browser.wait("document.getElementById('status').textContent.includes('сақталды')", what="the save")
+    article = next((workdir / "articles").iterdir())
+    saved = load_script_file(article / "script.yaml")
+    assert saved.segments[2].text == "Фото: <i>Kazinform</i>" and saved.segments[2].role == "narrator"
+    assert [c.first_segment for c in saved.chapters] == [0, 3, 5]  # later chapters moved down by one
