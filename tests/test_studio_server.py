@@ -30,8 +30,8 @@ def test_the_server_prints_its_url_refuses_strangers_and_stops_on_sigterm(tmp_pa
         assert len(token) >= 32
         base = f"http://127.0.0.1:{parts.port}"
         assert httpx.get(base + "/", timeout=30).status_code == 401
-        assert httpx.get(base + "/api/voices").status_code == 401
-        assert httpx.get(base + "/?token=" + token[:-1] + "x").status_code == 403
+        assert httpx.get(base + "/api/voices", timeout=30).status_code == 401
+        assert httpx.get(base + "/?token=" + token[:-1] + "x", timeout=30).status_code == 403
         with httpx.Client(base_url=base, timeout=60) as browser:  # keeps the cookie the first visit sets
             page = browser.get(url)
             assert page.status_code == 200 and 'lang="kk"' in page.text
@@ -66,7 +66,7 @@ def test_sigterm_during_a_render_stops_it_and_its_workers(tmp_path: Path) -> Non
         token = parse_qs(urlparse(url).query)["token"][0]
         auth = {"Authorization": f"Bearer {token}"}
         base = url.split("/?")[0]
-        view = httpx.post(base + "/api/articles", json={"text": long}, headers=auth, timeout=30).json()
+        view = httpx.post(base + "/api/articles", json={"text": long}, headers=auth, timeout=60).json()
         job = httpx.post(f"{base}/api/articles/{view['id']}/render", headers=auth, timeout=30).json()["job"]
         for _ in range(300):
             state = httpx.get(f"{base}/api/jobs/{job}", headers=auth, timeout=30).json()
