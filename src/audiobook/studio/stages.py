@@ -3,6 +3,7 @@ publish goes through here, so the stages can be reshaped and re-pointed in one p
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import threading
@@ -179,8 +180,11 @@ def speak(script: Script | None, segment: int | None, lexicon: Path | None, text
         if not 0 <= segment < len(script.segments):
             raise AudiobookError(f"segment {segment}: no such segment (0 to {len(script.segments) - 1})")
         cast = cast_script(script)
-        lines, _ = script_lines(script, lex)
-        texts = [(line.spoken, cast[line.speaker]) for line in lines if line.segment == segment]
+        # Only this segment's sentences are normalized: the rest of the script is not needed to speak it.
+        seg = script.segments[segment]
+        one = dataclasses.replace(script, segments=[dataclasses.replace(seg, chapter=0)], chapters=[])
+        lines, _ = script_lines(one, lex)
+        texts = [(line.spoken, cast[line.speaker]) for line in lines]
     else:
         profile = find_profile(voice or "")
         check_profile(profile)
