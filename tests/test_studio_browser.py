@@ -178,7 +178,8 @@ def key(chromium: Chromium, name: str, code: int) -> None:
                   nativeVirtualKeyCode=code)
 
 
-def test_dropped_furniture_is_kept_with_the_keyboard(inprocess: tuple[str, Path], browser: Chromium) -> None:
+def test_dropped_furniture_is_kept_with_the_keyboard(inprocess: tuple[str, Path], browser: Chromium,
+                                                      tmp_path: Path) -> None:
     url, workdir = inprocess
     browser.navigate(url)
     browser.eval("document.getElementById('text').value = " + repr(ARTICLE.read_text(encoding="utf-8")))
@@ -189,6 +190,8 @@ def test_dropped_furniture_is_kept_with_the_keyboard(inprocess: tuple[str, Path]
     browser.wait("document.querySelectorAll('#rows tr').length === 7", what="the script table")
     assert browser.eval("document.querySelector('#dropped del').textContent") == "Фото: <i>Kazinform</i>"
     assert browser.eval("document.querySelectorAll('#dropped i').length") == 0
+    browser.eval("document.getElementById('dropped-h').scrollIntoView()")
+    shot(browser, tmp_path, "06-dropped")
     browser.eval("document.querySelector('#dropped button').focus()")
     key(browser, "Enter", 13)  # Keep
     browser.wait("document.querySelectorAll('#rows tr').length === 8", what="the kept paragraph")

@@ -77,7 +77,9 @@ class Jobs:
         req_path = outdir.parent / f".job-{job.id}.json"
         req_path.write_text(json.dumps(job.request, ensure_ascii=False), encoding="utf-8")
         self._update(job, state="running")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        # The child imports this same audiobook, also when it runs from a source tree (PYTHONPATH=src).
+        here = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
         try:
             with self._lock:
                 if self._stopping:

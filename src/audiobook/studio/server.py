@@ -43,6 +43,9 @@ def serve(workdir: Path, port: int = 8765, host: str = "127.0.0.1", open_browser
     sys.stdout.write(url + "\n")
     sys.stdout.flush()
     print(f"studio: workdir {workdir.resolve()}; Ctrl-C stops it", file=sys.stderr, flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"studio: warning: listening on {host}, reachable from other machines; anyone with the URL "
+              "can use it", file=sys.stderr, flush=True)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3, lifespan="on")
