@@ -1,4 +1,4 @@
-"""Command line: `audiobook render | batch | script | normalize | voices | feed`."""
+"""Command line: `audiobook render | batch | script | normalize | voices | feed | studio`."""
 
 from __future__ import annotations
 
@@ -351,6 +351,20 @@ def feed(
                                  "category": category, "explicit": explicit}, "options")
     path = write_feed(folder, base_url, options, warn=lambda w: typer.echo(f"warning: {w}", err=True))
     typer.echo(str(path))
+
+
+@app.command()
+@friendly
+def studio(
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    workdir: Annotated[Path, typer.Option(help="Folder for articles, scripts and renders.")] = Path("studio"),
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+    host: Annotated[str, typer.Option(help="Address to bind; other than 127.0.0.1 exposes it.")] = "127.0.0.1",
+) -> None:
+    """A local web app to check, fix, hear, render and publish an episode (pip install 'audiobook[studio]')."""
+    from audiobook.studio.server import serve
+
+    serve(workdir, port, host, not no_browser)
 
 
 if __name__ == "__main__":
