@@ -101,8 +101,10 @@ _KNOBS = {
 
 def _import_tts() -> Any:
     """`TTS.api.TTS`, or a one-line error for each way a Coqui install is known to break."""
+    from audiobook.voice.engines.coqui_imports import import_tts_api
+
     try:
-        from TTS.api import TTS
+        TTS = import_tts_api()  # stand-ins for torchaudio/torchcodec when they are not installed
     except ModuleNotFoundError:
         raise  # the registry turns this into "pip install 'audiobook[coqui]'"
     except OSError as e:
