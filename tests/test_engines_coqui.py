@@ -286,7 +286,9 @@ def test_profile_renders_an_episode(world: Path, single: tuple[Path, Path]) -> N
     guest = world / "guest.toml"
     guest.write_text(f'engine = "coqui"\nmodel = "{checkpoint}"\nconfig = "{config}"\n', encoding="utf-8")
     out = world / "out"
-    r = run_cli("render", str(article), "-o", str(out), "--voice", f"interviewee={guest}")
+    # The other roles keep the espeak profiles, named explicitly so that a non-editable install finds them.
+    env = {"AUDIOBOOK_VOICES": str(world / "project-voices")}
+    r = run_cli("render", str(article), "-o", str(out), "--voice", f"interviewee={guest}", env=env)
     assert r.returncode == 0, r.stderr
     mp3 = out / "mektep.mp3"
     m = json.loads(mp3.with_suffix(".json").read_text(encoding="utf-8"))

@@ -108,9 +108,11 @@ def _import_tts() -> Any:
     except ModuleNotFoundError:
         raise  # the registry turns this into "pip install 'audiobook[coqui]'"
     except OSError as e:
-        # PyPI's torchaudio wheels are linked against CUDA builds of torch and fail to load with a CPU torch.
+        # PyPI's torchaudio wheels are linked against CUDA builds of torch and fail to load with a CPU torch;
+        # the extra leaves torchaudio out, so a user installed this one.
         raise AudiobookError(
-            f"engine 'coqui': torchaudio does not load with this torch ({_first_line(e)}); {INSTALL_DOC}"
+            f"engine 'coqui': torchaudio does not load with this torch ({_first_line(e)}); "
+            f"pip uninstall torchaudio torchcodec (VITS does not need them), or {INSTALL_DOC}"
         ) from None
     except ImportError as e:  # Coqui raises ImportError itself when torchaudio or torchcodec is missing
         raise AudiobookError(f"engine 'coqui': {_first_line(e)}; {INSTALL_DOC}") from None
