@@ -153,14 +153,18 @@ _KNOBS = {
 
 def _import_tts() -> Any:
     """`TTS.api.TTS`, or a one-line error for each way a Coqui install is known to break."""
+    from audiobook.voice.engines.coqui_imports import import_tts_api
+
     try:
-        from TTS.api import TTS
+        TTS = import_tts_api()  # stand-ins for torchaudio/torchcodec when they are not installed
     except ModuleNotFoundError as e:
         raise AudiobookError(CoquiEngine.requirements.missing_message("coqui", e.name or "?")) from None
     except OSError as e:
-        # PyPI's torchaudio wheels are linked against CUDA builds of torch and fail to load with a CPU torch.
+        # PyPI's torchaudio wheels are linked against CUDA builds of torch and fail to load with a CPU torch;
+        # the extra leaves torchaudio out, so a user installed this one.
         raise AudiobookError(
-            f"engine 'coqui': torchaudio does not load with this torch ({first_line(e)}); {INSTALL_DOC}"
+            f"engine 'coqui': torchaudio does not load with this torch ({first_line(e)}); "
+            f"pip uninstall torchaudio torchcodec (VITS does not need them), or {INSTALL_DOC}"
         ) from None
     except ImportError as e:  # Coqui raises ImportError itself when torchaudio or torchcodec is missing
         raise AudiobookError(f"engine 'coqui': {first_line(e)}; {INSTALL_DOC}") from None
