@@ -14,6 +14,8 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 
@@ -160,6 +162,13 @@ def default_lexicon() -> Lexicon:
         _cache.clear()
         _cache[stamp] = load_lexicon(path)
     return _cache[stamp]
+
+
+@lru_cache(maxsize=1)
+def news_lexicon() -> Lexicon:
+    """The table of degrees, titles and news abbreviations that ships with the package (data/news.txt);
+    applied after the user's lexicon, which wins."""
+    return load_lexicon(Path(str(files("audiobook.text.normalize") / "data" / "news.txt")))
 
 
 def user_lexicon(path: Path | None) -> Lexicon:

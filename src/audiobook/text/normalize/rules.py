@@ -243,6 +243,15 @@ def numbers(text: str) -> str:
     return _LEFTOVER_DIGITS.sub(lambda m: cardinal(int(m.group(0))), text)
 
 
+_PLUS_ENDING = re.compile(rf"(?<=[^\W\d_])\+-(?P<end>[{KAZ_LOWER}]+)")
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_])\s?/\s?(?=[^\W\d_])")
+
+
 def symbols(text: str) -> str:
-    """Signs into words ("&" -> "және", "=" -> "тең"); decorative ones into spaces."""
+    """Signs into words ("&" -> "және", "=" -> "тең"), "/" between words -> "немесе", "Disney+-қа" ->
+    "... плюсқа"; decorative signs into spaces."""
+    if "+" in text:
+        text = _PLUS_ENDING.sub(lambda m: " плюс" + m.group("end"), text)
+    if "/" in text:
+        text = _WORD_SLASH.sub(" немесе ", text)
     return _SYMBOL_RE.sub(lambda m: _SYMBOLS[m.group(0)], text)

@@ -1,0 +1,50 @@
+"""What the normalizer had to guess, for the pre-flight report (`audiobook check`).
+
+normalize(text, notes=[...]) appends a Guess for every reading that is a judgement rather than a rule
+with one answer: an acronym read letter by letter, a Latin word read by spelling rules or from the
+English dictionary, a word converted from another script, a number read as a year or as a count.
+Collecting them never changes what is spoken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Literal
+
+GuessKind = Literal["acronym", "latin-rule", "latin-dictionary", "latin-kazakh", "arabic-kazakh", "number"]
+# Kinds that count as guesses for `check --strict`; a dictionary reading is reported but is not one.
+GUESS_KINDS: frozenset[str] = frozenset({"acronym", "latin-rule", "latin-kazakh", "arabic-kazakh", "number"})
+
+
+@dataclass(frozen=True)
+class Guess:
+    kind: GuessKind
+    written: str  # as in the text
+    spoken: str  # what the voice will say for it
+    note: str = ""  # why it is a guess, for the editor
+
+    @property
+    def lexicon_line(self) -> str:
+        """A line to paste into voices/lexicon.txt to make the reading final (edit the right side)."""
+        return f"{self.written} = {self.spoken}"
+
+
+_notes: ContextVar[list[Guess] | None] = ContextVar("normalize_notes", default=None)
+
+
+@contextmanager
+def collecting(notes: list[Guess] | None) -> Iterator[None]:
+    token = _notes.set(notes)
+    try:
+        yield
+    finally:
+        _notes.reset(token)
+
+
+def report(kind: GuessKind, written: str, spoken: str, note: str = "") -> None:
+    notes = _notes.get()
+    if notes is not None:
+        notes.append(Guess(kind, written, spoken, note))
