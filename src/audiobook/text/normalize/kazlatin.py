@@ -66,6 +66,8 @@ def system_of(text: str) -> str | None:
     n2021 = len(_MARKS_2021_RE.findall(text))
     if not (n2018 or n2021):
         return None
+    if n2018 and not _MARKS_2021_RE.search(text.replace("ı", "")):
+        return "2018"  # ı is и/й in the 2018 alphabet too: only the other 2021 letters tell
     return "2018" if n2018 > n2021 else "2021"
 
 

@@ -35,10 +35,17 @@ _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-z])")
 _ISO_DATE = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])(?: жыл(?:ы|ғы)\b)?")
 _DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)(?: жыл(?:ы|ғы)\b)?")
 _CLOCK = re.compile(rf"(?<![\d:])(\d{{1,2}}):(\d{{2}})(?![\d:]){_END}")
+# "сағат 11.00-де", "17.00-ден 18.00-ге", "10.00–12.00": a dot between hours and minutes. Kazakh writes
+# decimals with a comma, so H.MM with a case ending, after "сағат", or in a range of two such is a time.
+_DOT_TIME = r"(?<![\d.,])(?:[01]?\d|2[0-4])\.[0-5]\d(?![\d.,]\d|\d)"
+_DOT_CLOCK = re.compile(
+    rf"(?P<before>(?i:сағат)\s)?(?P<first>{_DOT_TIME})(?:(?P<dash>\s?[–—-]\s?)(?P<second>{_DOT_TIME}))?{_END}"
+)
 _FRACTION = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,3})(?![\d/])")
 _DEGREES = re.compile(r"\s?(?:°\s?[CС]|℃)(?![\w])")
 _SCORE = re.compile(r"(?<![\d:])(\d+):(\d+)(?![\d:])")
-_NUMERO = re.compile(rf"№\s?(?P<num>\d+){_END}")
+_NUMERO = re.compile(rf"№\s?(?P<list>(?:\d+\s?(?:,|–|—|-(?=\d)|және|мен|пен)\s?)*)(?P<num>\d+){_END}")
+_NUMERO_ITEM = re.compile(r"(\d+)\s?(,|–|—|-|және|мен|пен)\s?")
 _CURRENCY_BEFORE = re.compile(rf"([{_CUR}])\s?({_NUMBER}(?:\s(?:{_MULTIPLIERS})\b)?)")
 _CURRENCY_AFTER = re.compile(rf"(\d|\b(?:{_MULTIPLIERS}))\s?([{_CUR}]){_END}")
 _ROMAN = re.compile(rf"(?<![\w-])(?:(?P<first>[IVXLХІ]+)(?:\s?[–—]\s?|-))?(?P<roman>[IVXLХІ]+){_END}(?![\w])")
@@ -181,12 +188,26 @@ def _clock(m: re.Match[str]) -> str:
     return f"{cardinal(h)} {spoken}{m.group('end') or ''}"
 
 
+def _dot_clock(m: re.Match[str]) -> str:
+    if not (m.group("before") or m.group("end") or m.group("second")):
+        return m.group(0)
+    times = [t.replace(".", ":") for t in (m.group("first"), m.group("second")) if t]
+    last = times[-1] + (f"-{m.group('end')}" if m.group("end") else "")
+    spoken = _CLOCK.sub(_clock, last)
+    if len(times) == 2:
+        spoken = f"{_CLOCK.sub(_clock, times[0])} – {spoken}"
+    return (m.group("before") or "") + spoken
+
+
 def _roman(m: re.Match[str]) -> str:
     token, end, first = m.group("roman"), m.group("end"), m.group("first")
     value = roman_value(token)
     first_value = roman_value(first) if first else None
     nxt = _NEXT_WORDS.match(m.string, m.end())
     before_century = bool(nxt) and nxt.group(1).lower().startswith("ғ")  # type: ignore[union-attr]
+    # "І орын", "ІІ дәрежелі": no Kazakh word is a lone І, and before a lower-case word it is no initial
+    before_word = bool(nxt) and nxt.group(1)[:1].islower() and not nxt.group(1).endswith(".")  # type: ignore[union-attr]
+    before_century = before_century or (token in ("І", "ІІ", "ІІІ") and before_word)
     cyrillic = not (token + (first or "")).isascii()
     short = len(token) < 2 and not first
     if value is None or token == "L" or (first and first_value is None) or (cyrillic and short and not before_century):
@@ -196,6 +217,16 @@ def _roman(m: re.Match[str]) -> str:
         rest = split_ordinal_marker(end)
         words += rest if rest is not None else end if is_suffix(end) else " " + end
     return f"{cardinal(first_value)} – {words}" if first_value else words
+
+
+def _numero(m: re.Match[str]) -> str:
+    """ "№ 1, 3, 6" -> "бірінші, үшінші, алтыншы", "№ 5–7" -> "бесінші – жетінші": every number the same."""
+    words = []
+    for item in _NUMERO_ITEM.finditer(m.group("list")):
+        sep = item.group(2)
+        sep = ", " if sep == "," else f" {sep} " if sep[0].isalpha() else " – "
+        words.append(ordinal(int(item.group(1))) + sep)
+    return "".join(words) + _with_ending(m.group("num"), m.group("end"), m.end(), m.string, True)
 
 
 def _fraction(m: re.Match[str]) -> str:
@@ -233,10 +264,13 @@ def numbers(text: str) -> str:
         return text
     text = _ISO_DATE.sub(lambda m: _date(m.group(1), m.group(2), m.group(3)) or m.group(0), text)
     text = _DOTTED_DATE.sub(lambda m: _date(m.group(3), m.group(2), m.group(1)) or m.group(0), text)
+    if "." in text:
+        text = _DOT_CLOCK.sub(_dot_clock, text)
     text = _CLOCK.sub(_clock, text)
     text = _FRACTION.sub(_fraction, text)
     text = _SCORE.sub(lambda m: f"{cardinal(int(m.group(1)))} – {cardinal(int(m.group(2)))}", text)
-    text = _NUMERO.sub(lambda m: _with_ending(m.group("num"), m.group("end"), m.end(), m.string, True), text)
+    if "№" in text:
+        text = _NUMERO.sub(_numero, text)
     text = _CURRENCY_BEFORE.sub(lambda m: f"{m.group(2)} {CURRENCIES[m.group(1)]}", text)
     text = _CURRENCY_AFTER.sub(_currency_after, text)
     text = _MAIN.sub(_main, text)
