@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from audiobook.text.normalize import abbreviations, arabic, kazlatin, punct, rules, translit, web
-from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, collecting
+from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, collecting, report, spell_kazakh
 from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, news_lexicon, user_lexicon
 from audiobook.text.normalize.sentences import split_sentences
 
@@ -44,6 +44,7 @@ _FIRST_WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?…][»\"”’)\]]*\s*$")
 _FIRST_LETTER = re.compile(r"[^\W\d_]|[\U000f0000-\U000ffffd]")
 _PHONEMES = re.compile(r"\[\[[^\[\]\n]*\]\]")  # espeak-ng phoneme input, passed through untouched
+_LEFT_ACRONYM = re.compile(r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}(?![\w])")
 _BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[^\W\d_]{2,12})\)")
 
 
@@ -110,6 +111,9 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
         text = lexicon.sub(kazlatin.to_cyrillic(text), protect)
     text = news_lexicon().sub(text, protect)
     spoken = _capitalise(sentence, _rules(text))
+    for m in _LEFT_ACRONYM.finditer(spoken):
+        report("acronym", m.group(0), m.group(0), "not in the lexicon: the voice spells it or guesses",
+               lexicon_spoken=spell_kazakh(m.group(0)))
     if kept:
         spoken = _PROTECTED.sub(lambda m: kept[ord(m.group(0)) - _PROTECT_BASE], spoken)
     return spoken

@@ -25,11 +25,12 @@ class Guess:
     written: str  # as in the text
     spoken: str  # what the voice will say for it
     note: str = ""  # why it is a guess, for the editor
+    suggestion: str = ""  # spoken form for the lexicon line, when it differs from `spoken`
 
     @property
     def lexicon_line(self) -> str:
         """A line to paste into voices/lexicon.txt to make the reading final (edit the right side)."""
-        return f"{self.written} = {self.spoken}"
+        return f"{self.written} = {self.suggestion or self.spoken}"
 
 
 _notes: ContextVar[list[Guess] | None] = ContextVar("normalize_notes", default=None)
@@ -44,7 +45,21 @@ def collecting(notes: list[Guess] | None) -> Iterator[None]:
         _notes.reset(token)
 
 
-def report(kind: GuessKind, written: str, spoken: str, note: str = "") -> None:
+def report(kind: GuessKind, written: str, spoken: str, note: str = "", lexicon_spoken: str = "") -> None:
     notes = _notes.get()
     if notes is not None:
-        notes.append(Guess(kind, written, spoken, note))
+        notes.append(Guess(kind, written, spoken, note, lexicon_spoken))
+
+
+# Kazakh letter names, as an acronym is read letter by letter ("ҚР" -> "қы-ры").
+_LETTER_NAMES = {
+    "А": "а", "Ә": "ә", "Б": "бы", "В": "вэ", "Г": "гэ", "Ғ": "ғы", "Д": "ды", "Е": "е", "Ё": "ё", "Ж": "жы",
+    "З": "зы", "И": "и", "Й": "й", "К": "кы", "Қ": "қы", "Л": "лы", "М": "мы", "Н": "ны", "Ң": "ң", "О": "о",
+    "Ө": "ө", "П": "пы", "Р": "ры", "С": "сы", "Т": "ты", "У": "у", "Ұ": "ұ", "Ү": "ү", "Ф": "фы", "Х": "хы",
+    "Һ": "һы", "Ц": "цы", "Ч": "чы", "Ш": "шы", "Щ": "щы", "Ы": "ы", "І": "і", "Э": "э", "Ю": "ю", "Я": "я",
+}  # fmt: skip
+
+
+def spell_kazakh(acronym: str) -> str:
+    """An acronym as its Kazakh letter names: "ҰҒА" -> "ұ-ғы-а"."""
+    return "-".join(_LETTER_NAMES.get(ch, ch.lower()) for ch in acronym)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from audiobook.text.normalize.abbreviations import MONTHS
+from audiobook.text.normalize.guesses import report
 from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
 from audiobook.text.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
 
@@ -145,9 +146,22 @@ def _with_ending(number: str, end: str | None, pos: int, text: str, ordinal_: bo
         if end.startswith(("жылдық", "жылдығ")):  # "100-жылдығы": an anniversary counts years
             return f"{_read_cardinal(number)} {end}"
         return f"{_read_ordinal(number)} {end}"
-    if ordinal_ or _ordinal_by_context(number, text, pos):
+    if ordinal_:
         return _read_ordinal(number)
-    return _read_cardinal(number)
+    words = _read_ordinal(number) if _ordinal_by_context(number, text, pos) else _read_cardinal(number)
+    _report_judgement(number, words, text, pos)
+    return words
+
+
+def _report_judgement(number: str, words: str, text: str, pos: int) -> None:
+    """A number before жыл- is read as a year or a count by its shape; a bare year-shaped number as a count."""
+    nxt = _NEXT_WORDS.match(text, pos)
+    word = nxt.group(1).lower() if nxt else ""
+    if word.startswith("жыл") and not word.startswith("жылдар"):
+        kind = "a year" if words.endswith(("ншы", "нші")) else "a count of years"
+        report("number", f"{number} {nxt.group(1)}", f"{words} {nxt.group(1)}", f"read as {kind}")  # type: ignore[union-attr]
+    elif _is_year(number):
+        report("number", number, words, "a year-shaped number read as a count")
 
 
 def _currency_after(m: re.Match[str]) -> str:
