@@ -66,8 +66,11 @@ def _locate(lines: Sequence[str], needle: str, start: int) -> int | None:
 def check_script(script: Script, lexicon: Lexicon, lines: Sequence[str] = ()) -> CheckReport:
     """Speakers and their turns, chapters, what was dropped, and every guessed reading with its line."""
     turns: dict[str, int] = {}
-    for seg in script.segments:
-        turns[seg.speaker] = turns.get(seg.speaker, 0) + 1
+    previous = None
+    for seg in script.segments:  # a turn is a run of paragraphs by one speaker
+        if seg.speaker != previous:
+            turns[seg.speaker] = turns.get(seg.speaker, 0) + 1
+        previous = seg.speaker
     speakers = [SpeakerTurns(s.id, s.name, s.role, turns.get(s.id, 0)) for s in script.speakers]
     findings: list[Finding] = []
     cursor = 0

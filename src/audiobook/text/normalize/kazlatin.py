@@ -56,7 +56,7 @@ _KAZAKH_ENDING = re.compile(
     r"(?:lar|ler|dar|der|tar|ter|dyñ|dıñ|nyñ|nıñ|tyñ|tıñ|dyn|nyn|tyn|ǵa|ğa|ga|ge|qa|ke|da|de|ta|te|dan|den"
     r"|nan|nen|tan|ten|dy|dı|ty|tı|ny|nı|ly|lı|sy|sı|myz|mız|yq|ıq|dyq|typ|yp|ıp)$"
 )
-_ENGLISH_SHAPES = re.compile(r"th|ph|wh|ck|ee|oo|ea|ou|ow|aw|ght|tion|c(?!h)|x|w(?!$)|[^aeiou]y$|^y")
+_ENGLISH_SHAPES = re.compile(r"th|ph|wh|ck|ee|oo|ea|ou|ow|aw|ght|tion|c(?!h)|x|w(?!$)|^y")
 _INNER_Y = re.compile(r"[^aeiouy]y[^aeiouy]")
 
 
@@ -146,10 +146,13 @@ def convert_word(word: str, system: str) -> str:
         prev = out[-1] if out else ""
         nxt = w[i + 1 : i + 2]
         vowel_next = nxt in "aeiouyáóúäöüūıý" and nxt != ""
-        if ch == "u" and system == "ascii" and prev in _CYR_VOWELS and prev != "" and nxt != "w":
+        after_vowel = prev in _CYR_VOWELS and prev != ""
+        if ch == "u" and system != "2021" and after_vowel and nxt != "w":
             out.append("у")  # "tau", "jazuw": u after a vowel is the consonant у
         elif ch == "w" and prev in ("у", "U"):
             out[-1] = "у"  # "jazuw": uw is one у
+        elif ch == "i" and system == "2018" and after_vowel:
+            out.append("й")  # "saiabaq", "oinap": written for saıabaq, oınap
         elif (ch == yot or (system == "ascii" and ch in "iy")) and (prev in _CYR_VOWELS and prev or vowel_next):
             if not prev and nxt in ("a", "u"):  # initial ya/yu
                 out.append("я" if nxt == "a" else "ю")
@@ -162,9 +165,11 @@ def convert_word(word: str, system: str) -> str:
             out.append(table.get(ch, ""))
         i += 1
     spoken = "".join(_harmony(out) if system == "ascii" else out)
+    spoken = _IOTATED.sub(lambda m: {"йа": "я", "йу": "ю"}[m.group(0)], spoken)  # "saiabaq" -> "саябақ"
     return spoken[:1].upper() + spoken[1:] if word[:1].isupper() else spoken
 
 
+_IOTATED = re.compile(r"(?<=[аәеоөұүыі])й[ау](?![аәеиоөұүыіу])")
 _RUN = re.compile(rf"{WORD.pattern}(?:[\s,;:\-–—«»\"“”'’()!?.]+(?:\d+[\s\-]*)*{WORD.pattern})*")
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]")
 
@@ -174,7 +179,8 @@ def to_cyrillic(text: str) -> str:
     latin = len(re.findall(rf"[{LATIN}]", text))
     if not latin:
         return text
-    kazakh_line = latin > 2 * len(_CYRILLIC.findall(text))
+    # A line mostly in Latin letters whose words, taken together, look Kazakh: an article or a quote.
+    kazakh_line = latin > 2 * len(_CYRILLIC.findall(text)) and sum(score(w) for w in WORD.findall(text)) > 0
     line_system = system_of(text)
 
     def run(m: re.Match[str]) -> str:

@@ -43,7 +43,7 @@ _DOT_CLOCK = re.compile(
     rf"(?P<before>(?i:сағат)\s)?(?P<first>{_DOT_TIME})(?:(?P<dash>\s?[–—-]\s?)(?P<second>{_DOT_TIME}))?{_END}"
 )
 _FRACTION = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,3})(?![\d/])")
-_DEGREES = re.compile(r"\s?(?:°\s?[CС]|℃)(?![\w])")
+_DEGREES = re.compile(rf"\s?(?:°\s?[CС]|℃)(?![\w]){_END}")
 _SCORE = re.compile(r"(?<![\d:])(\d+):(\d+)(?![\d:])")
 _NUMERO = re.compile(rf"№\s?(?P<list>(?:\d+\s?(?:,|–|—|-(?=\d)|және|мен|пен)\s?)*)(?P<num>\d+){_END}")
 _NUMERO_ITEM = re.compile(r"(\d+)\s?(,|–|—|-|және|мен|пен)\s?")
@@ -252,7 +252,10 @@ def _fraction(m: re.Match[str]) -> str:
 
 def degrees(text: str) -> str:
     """ "°C" before the Latin rules see the C: "-5°C" -> "-5 градус"."""
-    return _DEGREES.sub(" градус", text) if "°" in text or "℃" in text else text
+    if "°" not in text and "℃" not in text:
+        return text
+    return _DEGREES.sub(lambda m: " градус" + (m.group("end") or "") if is_suffix(m.group("end") or "x") or
+                        not m.group("end") else " градус-" + m.group("end"), text)
 
 
 def split_glued(text: str) -> str:

@@ -29,6 +29,7 @@ URL = re.compile(
     rf"(?P<path>/[^\s«»\"()]*[^\s«»\"().,;:!?])?/?{_END}(?![\w-])",
     re.IGNORECASE,
 )
+_PIECES = re.compile(r"\d+|[^\W\d_]+")
 _ADDRESS_HINT = re.compile(r"[\w-]\.[A-Za-zа-яқ]{2}|@")
 HASHTAG = re.compile(r"(?<![\w#])#(?P<tag>[^\W_][\w]*)")
 _CAMEL = re.compile(r"(?<=[a-zа-яәғқңөұүһі])(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІ])|(?<=[^\W\d_])(?=\d)|_")
@@ -44,9 +45,17 @@ def _read_labels(parts: list[str], read_word: Callable[[str], str], sep: str) ->
         elif part.lower() in DOMAINS and part is parts[-1]:
             words.append(DOMAINS[part.lower()])
         else:
-            pieces = (read_word(p) if not p.isdigit() else cardinal(int(p)) for p in re.split(r"[-_]", part) if p)
+            pieces = (cardinal(int(p)) if p.isdigit() else _spell(p) if len(p) <= 2 and p.isascii() else read_word(p)
+                      for p in _PIECES.findall(part))
             words.append(" ".join(pieces))
     return sep.join(words)
+
+
+def _spell(label: str) -> str:
+    """Two letters or fewer are said as letters ("tv", "ga"), as they are never a word of their own."""
+    from audiobook.text.normalize.translit import LETTER_NAMES
+
+    return "-".join(LETTER_NAMES[ch] for ch in label.lower() if ch in LETTER_NAMES)
 
 
 def _attach(spoken: str, end: str | None) -> str:

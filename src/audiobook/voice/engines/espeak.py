@@ -20,6 +20,7 @@ from audiobook.voice.profile import VoiceProfile
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _POS_CHARACTER = 1
 _CHARS_UTF8 = 1
+_PHONEMES = 0x100  # espeakPHONEMES: read [[...]] as phoneme mnemonics (lexicon phoneme entries)
 _EE_OK = 0
 _RATE, _VOLUME, _PITCH, _RANGE = 1, 2, 3, 4
 
@@ -92,7 +93,7 @@ class EspeakEngine:
         with self._lock:
             self._set_voice(profile)
             self._chunks = []
-            err = self._lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            err = self._lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _PHONEMES, None, None)
             self._lib.espeak_Synchronize()
             chunks, self._chunks = self._chunks, []
         if err != _EE_OK:
