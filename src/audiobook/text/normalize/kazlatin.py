@@ -170,7 +170,7 @@ def convert_word(word: str, system: str) -> str:
 
 
 _IOTATED = re.compile(r"(?<=[аәеоөұүыі])й[ау](?![аәеиоөұүыіу])")
-_RUN = re.compile(rf"{WORD.pattern}(?:[\s,;:\-–—«»\"“”'’()!?.]+(?:\d+[\s\-]*)*{WORD.pattern})*")
+_RUN = re.compile(rf"{WORD.pattern}(?:[\s,;:\-–—«»\"“”'’()!?.]+(?:\d+[\s\-]+)*{WORD.pattern})*")
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]")
 
 

@@ -5,7 +5,8 @@ line, or after a space); blank lines are ignored. Keys match whole words. A key 
 (an acronym: "ТМҰ") matches case-sensitively; others match in any case ("kaspi", "Kaspi"). A key may be
 followed in the text by a hyphen and a Kazakh ending ("ТМҰ-ның"); the ending is attached to the spoken
 form, rebuilt by vowel harmony when it is a plain case ending ("ТМҰ-ға" -> "... ұйымына").
-The spoken form is final: later rules never rewrite it, so it may even keep Latin letters.
+The spoken form is final: later rules never rewrite it, so it may even keep Latin letters. A spoken form
+in [[...]] is phonemes in espeak-ng's notation ("Nguyen = [[N'wIn]]"), passed to the voice untouched.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ class Lexicon:
             end, conj = m.group("end"), m.group("conj")
             if conj:  # "ТМҰ мен": the separate "and" agrees with the spoken form
                 conj = " " + (conj if end else with_conjunction(spoken, looks_possessive(spoken)))
+            if end and spoken.endswith("]]"):  # a phoneme entry: the ending follows as written
+                return wrap(spoken + end) + (conj or "")
             if end and is_suffix(end):
                 return wrap(attach(spoken, end, looks_possessive(spoken))) + (conj or "")
             return wrap(spoken) + (f"-{end}" if end else "") + (conj or "")
