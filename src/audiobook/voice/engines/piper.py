@@ -56,6 +56,9 @@ class PiperEngine:
     def synthesize(self, text: str, profile: VoiceProfile) -> Pcm:
         from piper import SynthesisConfig
 
+        from audiobook.text.normalize.phonemes import spans_to_ipa
+
+        text = spans_to_ipa(text)  # lexicon phoneme entries are espeak mnemonics; Piper reads [[...]] as IPA
         voice = self.load(profile)
         cfg = voice.config
         speaker_id = resolve_speaker(profile.speaker, cfg.speaker_id_map, cfg.num_speakers, _where(profile))
