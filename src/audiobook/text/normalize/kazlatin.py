@@ -151,6 +151,8 @@ def convert_word(word: str, system: str) -> str:
             out.append("у")  # "tau", "jazuw": u after a vowel is the consonant у
         elif ch == "w" and prev in ("у", "U"):
             out[-1] = "у"  # "jazuw": uw is one у
+        elif ch == "i" and system != "2021" and nxt in ("a", "o", "e", "u") and not after_vowel:
+            out.append("и")  # "radiosy", "tárbieleý": і never stands before a vowel; these are loans' и
         elif ch == "i" and system == "2018" and after_vowel:
             out.append("й")  # "saiabaq", "oinap": written for saıabaq, oınap
         elif (ch == yot or (system == "ascii" and ch in "iy")) and (prev in _CYR_VOWELS and prev or vowel_next):

@@ -45,7 +45,7 @@ class Lexicon:
     def __post_init__(self) -> None:
         entries = MappingProxyType(dict(self.entries))
         object.__setattr__(self, "entries", entries)
-        folded = {k.lower(): v for k, v in entries.items() if not _is_acronym(k)}
+        folded = {k.lower(): (k, v) for k, v in entries.items() if not _is_acronym(k)}
         object.__setattr__(self, "_folded", folded)
         pattern = None
         if entries:
@@ -69,9 +69,12 @@ class Lexicon:
         """The spoken form for a written form as it appears in text, or None."""
         if written in self.entries and _is_acronym(written):
             return self.entries[written]
-        folded: dict[str, str] = self._folded  # type: ignore[attr-defined]
-        found = folded.get(re.sub(r"\s+", " ", written).lower())
-        if found is not None and written[:1].isupper() and found[:1].islower():
+        folded: dict[str, tuple[str, str]] = self._folded  # type: ignore[attr-defined]
+        entry = folded.get(re.sub(r"\s+", " ", written).lower())
+        if entry is None:
+            return None
+        key, found = entry
+        if written[:1].isupper() and not key[:1].isupper() and found[:1].islower():
             found = found[:1].upper() + found[1:]  # a capital at a sentence start stays
         return found
 
