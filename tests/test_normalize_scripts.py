@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.text.normalize import Guess, Lexicon, normalize
-from audiobook.text.normalize import arabic, foreign, kazlatin
+from audiobook.text.normalize import Guess, Lexicon, arabic, foreign, kazlatin, normalize
 
 NO_LEXICON = Lexicon()
 

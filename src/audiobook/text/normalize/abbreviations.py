@@ -7,6 +7,7 @@ user may want to change belongs in voices/lexicon.txt, which is applied first an
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from audiobook.text.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, with_conjunction
 
@@ -144,8 +145,8 @@ NO_SPLIT_AFTER = frozenset(DOTTED) | {"т.с.с", "т.б", "т.с."}
 _END = rf"(?:-(?P<end>[{KAZ_LOWER}]+))?"
 
 
-def _alternation(keys: object) -> str:
-    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))  # type: ignore[arg-type]
+def _alternation(keys: Iterable[str]) -> str:
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
 
 
 _ACRONYM_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(ACRONYMS)}){_END}(?![\w]){CONJUNCTION}")
