@@ -84,6 +84,8 @@ def score(word: str) -> int:
         s += 2
     if w in _KAZAKH_WORDS:
         s += 1
+    elif word.isupper() and len(word) > 1:
+        s += 2  # all-caps words are never read from the dictionary (NATO, SOCAR); see the caps rule below
     elif foreign.known(w):
         s -= 1
     else:
