@@ -108,7 +108,8 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
     text = _drop_repeated_acronyms(text, lexicon)
     text = lexicon.sub(text, protect)
     if kazlatin.WORD.search(text):
-        text = lexicon.sub(kazlatin.to_cyrillic(text), protect)
+        converted = kazlatin.to_cyrillic(text)
+        text = lexicon.sub(converted, protect) if converted != text else text
     text = news_lexicon().sub(text, protect)
     spoken = _capitalise(sentence, _rules(text))
     for m in _LEFT_ACRONYM.finditer(spoken):
