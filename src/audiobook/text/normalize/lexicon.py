@@ -54,7 +54,8 @@ class Lexicon:
             # A class of the keys' first letters lets the regex skip most positions at once.
             firsts = "".join(sorted({c for k in keys for c in (k[0], k[0].lower(), k[0].upper())}))
             pattern = re.compile(
-                rf"(?<![\w-])(?=[{re.escape(firsts)}])(?P<key>{alternation})(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?(?![\w])" + CONJUNCTION
+                rf"(?<![\w-])(?=[{re.escape(firsts)}])(?P<key>{alternation})"
+                rf"(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?(?![\w])" + CONJUNCTION
             )
         object.__setattr__(self, "_pattern", pattern)
 
