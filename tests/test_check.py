@@ -18,7 +18,7 @@ ARTICLE = """\
 
 – Айгүл Серікқызы, жоба қашан басталды?
 
-– Біз 2019 жылы Starlinkpro компаниясымен келісім жасадық. Ол 2024 jyly Almatyda ótti.
+– Біз 2019 жылы Starlinkpro компаниясымен келістік, ол 1000 жыл бұрынғы дәстүрді жалғайды. Ол 2024 jyly Almatyda ótti.
 Жоба туралы толық ақпарат www.gov.kz сайтында.
 
 – Келесі қадам қандай?
@@ -46,8 +46,9 @@ def test_report_names_speakers_chapters_and_every_guess(tmp_path: Path) -> None:
     rule = found[("latin-rule", "Starlinkpro")]  # a Latin word read by rule
     assert rule.line == 7 and rule.guess.spoken == "Старлинкпро"
     assert found[("latin-kazakh", "jyly")].guess.spoken == "жылы"
-    year = found[("number", "2019 жылы")]
-    assert year.guess.spoken == "екі мың он тоғызыншы жылы" and year.line == 7
+    assert ("number", "2019 жылы") not in found  # a year before жылы is no judgement
+    count = found[("number", "1000 жыл")]  # a year-shaped count is
+    assert count.guess.spoken == "бір мың жыл" and count.line == 7
     assert ("latin-dictionary", "Tesla") in found
     assert ("latin-kazakh", "Tesla") not in found
     assert report.guesses and all(f.guess.kind != "latin-dictionary" for f in report.guesses)

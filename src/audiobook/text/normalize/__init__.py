@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from audiobook.text.normalize import abbreviations, arabic, kazlatin, punct, rules, translit, web
-from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, collecting, report, spell_kazakh
+from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, active, collecting, report, spell_kazakh
 from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, news_lexicon, user_lexicon
 from audiobook.text.normalize.sentences import split_sentences
 
@@ -112,7 +112,10 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
         text = lexicon.sub(converted, protect) if converted != text else text
     text = news_lexicon().sub(text, protect)
     spoken = _capitalise(sentence, _rules(text))
-    for m in _LEFT_ACRONYM.finditer(spoken):
+    for m in _LEFT_ACRONYM.finditer(spoken) if active() else ():
+        letters = m.group(0)
+        if len(letters) > 3 and sum(ch in "АӘЕИОӨҰҮЫІУЭЮЯЁ" for ch in letters) / len(letters) >= 0.4:
+            continue  # a word in capitals (АСТАНА, ЮНЕСКО) is read as a word
         report("acronym", m.group(0), m.group(0), "not in the lexicon: the voice spells it or guesses",
                lexicon_spoken=spell_kazakh(m.group(0)))
     if kept:

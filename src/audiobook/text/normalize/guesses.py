@@ -45,6 +45,11 @@ def collecting(notes: list[Guess] | None) -> Iterator[None]:
         _notes.reset(token)
 
 
+def active() -> bool:
+    """Is anybody collecting? Lets callers skip the work of describing a guess."""
+    return _notes.get() is not None
+
+
 def report(kind: GuessKind, written: str, spoken: str, note: str = "", lexicon_spoken: str = "") -> None:
     notes = _notes.get()
     if notes is not None:

@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 
 from audiobook.text.normalize.abbreviations import MONTHS
-from audiobook.text.normalize.guesses import report
+from audiobook.text.normalize.guesses import active, report
 from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
 from audiobook.text.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
 
 CURRENCIES = {"$": "доллар", "€": "еуро", "₸": "теңге", "₽": "рубль", "£": "фунт", "¥": "юань"}
-_COUNT_AFTER_YEAR = {"бұрын", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}
+_COUNT_AFTER_YEAR = {"бұрын", "бұрынғы", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}
 _MULTIPLIERS = r"мың|миллион|миллиард|триллион"
 
 _INT = r"\d{1,3}(?: \d{3})+(?!\d)|\d+"  # digit groups are separated by (normalised) spaces
@@ -149,19 +149,28 @@ def _with_ending(number: str, end: str | None, pos: int, text: str, ordinal_: bo
     if ordinal_:
         return _read_ordinal(number)
     words = _read_ordinal(number) if _ordinal_by_context(number, text, pos) else _read_cardinal(number)
-    _report_judgement(number, words, text, pos)
+    if active():
+        _report_judgement(number, words, text, pos)
     return words
 
 
 def _report_judgement(number: str, words: str, text: str, pos: int) -> None:
-    """A number before жыл- is read as a year or a count by its shape; a bare year-shaped number as a count."""
+    """Report the readings decided by shape alone: a year-shaped number read as a count ("2000 жыл
+    бұрын", a bare "2027"), a round one read as a year ("1000 жылы"), a short one before "жылы" ("90 жылы")."""
     nxt = _NEXT_WORDS.match(text, pos)
-    word = nxt.group(1).lower() if nxt else ""
-    if word.startswith("жыл") and not word.startswith("жылдар"):
-        kind = "a year" if words.endswith(("ншы", "нші")) else "a count of years"
-        report("number", f"{number} {nxt.group(1)}", f"{words} {nxt.group(1)}", f"read as {kind}")  # type: ignore[union-attr]
-    elif _is_year(number):
-        report("number", number, words, "a year-shaped number read as a count")
+    word = nxt.group(1) if nxt else ""
+    as_year = words.endswith(("ншы", "нші"))
+    if not as_year and word.lower().startswith(("жылдық", "жылдығ")):
+        return  # "20 жылдығы": an anniversary counts years
+    written = f"{number} {word}" if word.lower().startswith("жыл") else number
+    spoken = f"{words} {word}" if written != number else words
+    if _is_year(number) and not as_year:
+        report("number", written, spoken, "a year-shaped number read as a count")
+    elif as_year and _is_year(number) and number.endswith("00"):
+        report("number", written, spoken, "a round number read as a year")
+    elif not _is_year(number) and re.fullmatch(r"\d{2,3}", number) and word.lower().startswith("жыл") \
+            and not word.lower().startswith("жылдар"):
+        report("number", written, spoken, "read as a count of years, not as a year")
 
 
 def _currency_after(m: re.Match[str]) -> str:
