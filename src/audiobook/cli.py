@@ -1,4 +1,4 @@
-"""Command line: `audiobook render | batch | script | normalize | voices | feed | studio`."""
+"""Command line: `audiobook render | batch | script | check | normalize | voices | feed | studio`."""
 
 from __future__ import annotations
 
@@ -319,6 +319,31 @@ def normalize(
     for line in sys.stdin:
         sys.stdout.write(norm(line.rstrip("\n"), lex) + "\n")
     sys.stdout.flush()
+
+
+@app.command()
+@friendly
+def check(
+    input: Annotated[Path, typer.Argument(help="Interview article (.txt) or a script (.yaml/.json).")],
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any reading was guessed.")] = False,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
+) -> None:
+    """Pre-flight report, before any audio: speakers, chapters, what was left out, and every guessed word."""
+    from audiobook.pipeline import load_script
+    from audiobook.text.check import check_script, format_report
+    from audiobook.text.normalize import user_lexicon
+
+    s = load_script(input)
+    for w in s.warnings:
+        typer.echo(f"warning: {w}", err=True)
+    try:
+        lines = input.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    report = check_script(s, user_lexicon(lexicon), lines)
+    typer.echo(format_report(report), nl=False)
+    if strict and report.guesses:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -58,8 +58,9 @@ def load_article(path: Path) -> Script:
 def load_edited(path: Path) -> Script:
     """An edited script file; an invalid one raises the CLI's one-line AudiobookError."""
     from audiobook.text.scriptfile import load_script_file
+    from audiobook.voice.resolve import find_profile
 
-    return load_script_file(path)
+    return load_script_file(path, check_voice=find_profile)
 
 
 def script_json(script: Script) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def dropped(script: Script) -> list[dict[str, Any]]:
         else:  # a dataclass or similar
             text = getattr(item, "text", str(item))
             entry: dict[str, Any] = {"text": str(text)}
-            for key in ("segment", "reason", "kind"):
+            for key in ("line", "segment", "reason", "kind"):
                 if getattr(item, key, None) is not None:
                     entry[key] = getattr(item, key)
             out.append(entry)
@@ -110,12 +111,12 @@ def preflight(script: Script, lexicon: Path | None) -> list[dict[str, Any]]:
             out.append({"message": rest, "segment": int(number) - 1})
         else:
             out.append({"message": w})
-    try:  # the `audiobook check` report, where this build has it
-        from audiobook.text import check  # type: ignore[attr-defined]
-    except ImportError:
-        return out
-    for item in getattr(check, "guessed_words", lambda *_: [])(script, user_lexicon(lexicon)):
-        out.append(item if isinstance(item, dict) else {"message": str(item)})
+    from audiobook.text.check import check_script
+
+    for f in check_script(script, user_lexicon(lexicon)).guesses:  # the `audiobook check` report
+        g = f.guess
+        out.append({"message": f"{g.written} → {g.spoken}" + (f" ({g.note})" if g.note else ""),
+                    "segment": f.segment - 1, "word": g.written, "lexicon": g.lexicon_line})
     return out
 
 
@@ -128,16 +129,17 @@ class VoiceChoice:
 
 def voice_choices() -> list[VoiceChoice]:
     """Every installed voice: the profiles in the voice folders and each speaker of a Kazakh Piper model."""
-    from audiobook.voice.models import kazakh_piper_models
-    from audiobook.voice.profile import list_profile_files, load_profile
+    from audiobook.voice.cast import check_profile
+    from audiobook.voice.modelfiles import kazakh_piper_models
+    from audiobook.voice.profile import list_profile_files
+    from audiobook.voice.resolve import load_profile
 
     out: list[VoiceChoice] = []
     for path in list_profile_files():
         try:
             p = load_profile(path)
+            check_profile(p)  # its engine and model files are there
         except AudiobookError:
-            continue
-        if p.model and not Path(p.model).exists():
             continue
         out.append(VoiceChoice(path.stem, f"{path.stem} ({p.engine})", p.engine))
     for m in kazakh_piper_models():
@@ -171,7 +173,7 @@ def speak(script: Script | None, segment: int | None, lexicon: Path | None, text
     from audiobook.pipeline import ASSEMBLY_RATE, script_lines
     from audiobook.text.normalize import normalize, split_sentences, user_lexicon
     from audiobook.voice.cast import cast_script, check_profile
-    from audiobook.voice.profile import find_profile
+    from audiobook.voice.resolve import find_profile
     from audiobook.voice.synth import cache_root, synthesize_all
 
     lex = user_lexicon(lexicon)
@@ -211,12 +213,15 @@ def speak(script: Script | None, segment: int | None, lexicon: Path | None, text
 def render_episode(script_path: Path, outdir: Path, name: str, lexicon: Path | None, m4b: bool,
                    on_progress: Any) -> dict[str, Any]:
     """Render an edited script (runs in the job's child process); returns a summary for the job."""
+    from audiobook.package.episode import PackageSettings
     from audiobook.pipeline import RenderOptions, render
     from audiobook.publish.show import load_show
 
     # podcast.toml beside the script, or the studio's own in the workdir (articles/<id>/script.yaml).
     info, cover = load_show(None, [script_path.parent, outdir, script_path.parents[2]])
-    opts = RenderOptions(outdir=outdir, lexicon=lexicon, m4b=m4b, show=info, cover=cover, name=name)
+    formats = frozenset({"mp3", "m4b"} if m4b else {"mp3"})
+    package = PackageSettings(formats=formats, show=info, cover=cover)
+    opts = RenderOptions(outdir=outdir, lexicon=lexicon, package=package, name=name)
     result = render(script_path, opts, on_progress)
     return {"outputs": [p.name for p in result.outputs], "duration": result.duration,
             "loudness": result.loudness, "warnings": result.warnings}
@@ -224,6 +229,7 @@ def render_episode(script_path: Path, outdir: Path, name: str, lexicon: Path | N
 
 def add_to_feed(folder: Path, base_url: str, show: dict[str, Any]) -> Path:
     """`folder/feed.xml` with every episode in `folder`; show details over `folder/podcast.toml`."""
+    from audiobook.package.manifest import Show
     from audiobook.publish.feed import write_feed
 
-    return write_feed(folder, base_url, show)
+    return write_feed(folder, base_url, Show.from_mapping(show, "the studio's show details"))

@@ -1,14 +1,19 @@
 """Kazakh text normalizer: what the voices are given instead of digits, abbreviations and Latin letters.
 
-normalize() works sentence by sentence, in this order: an acronym in brackets right after its own
-expansion is dropped ("Біріккен Ұлттар Ұйымы (БҰҰ)"); the pronunciation lexicon (its output is final and
-is hidden from the later rules); quotes dropped and brackets made commas; digits split from letters; short
-units after numbers; Roman numerals; Latin script into Cyrillic; abbreviations; numbers in context;
-remaining signs; dashes into pauses and spacing tidied. A sentence written with a capital (or one starting
-with a number and ending with . ! ? …) starts with a capital.
+normalize() works sentence by sentence, in this order: phoneme spans ("[[N'wIn]]", espeak-ng notation)
+are kept as they are; Arabic-script Kazakh into Cyrillic; hashtags, web and e-mail addresses into words;
+an acronym in brackets right after its own expansion is dropped ("Біріккен Ұлттар Ұйымы (БҰҰ)"); the
+pronunciation lexicon; Kazakh written in Latin letters into Cyrillic (then the lexicon again, for the
+Cyrillic it revealed); the package's table of degrees, titles and news abbreviations (data/news.txt);
+quotes dropped and brackets made commas; digits split from letters; short units after numbers; Roman
+numerals; foreign Latin words into Cyrillic; abbreviations; numbers in context; remaining signs; dashes
+into pauses and spacing tidied. Lexicon, table and address output is final: later rules never see it.
+A sentence written with a capital (or one starting with a number and ending with . ! ? …) starts with a
+capital.
 
 Conventions are documented where they live: numbers.py (cardinals keep num2words' "бір мың"),
-rules.py (ordinal contexts), morph.py (endings), abbreviations.py, translit.py, punct.py, sentences.py.
+rules.py (ordinal contexts), morph.py (endings), abbreviations.py, translit.py, foreign.py, kazlatin.py,
+arabic.py, web.py, punct.py, sentences.py; guesses.py (what `audiobook check` reports).
 """
 
 from __future__ import annotations
@@ -16,11 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from audiobook.text.normalize import abbreviations, punct, rules, translit
-from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, user_lexicon
+from audiobook.text.normalize import abbreviations, arabic, kazlatin, punct, rules, translit, web
+from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, active, collecting, report, spell_kazakh
+from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, news_lexicon, user_lexicon
 from audiobook.text.normalize.sentences import split_sentences
 
 __all__ = [
+    "GUESS_KINDS",
+    "Guess",
     "Lexicon",
     "default_lexicon",
     "load_lexicon",
@@ -35,6 +43,8 @@ _PROTECTED = re.compile("[\U000f0000-\U000ffffd]")
 _FIRST_WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?…][»\"”’)\]]*\s*$")
 _FIRST_LETTER = re.compile(r"[^\W\d_]|[\U000f0000-\U000ffffd]")
+_PHONEMES = re.compile(r"\[\[[^\[\]\n]*\]\]")  # espeak-ng phoneme input, passed through untouched
+_LEFT_ACRONYM = re.compile(r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}(?![\w])")
 _BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[^\W\d_]{2,12})\)")
 
 
@@ -56,7 +66,7 @@ def _rules(text: str) -> str:
     text = rules.split_glued(text)
     text = abbreviations.expand_number_units(text)
     text = rules.romans(text)
-    text = translit.transliterate(text)
+    text = translit.transliterate(text, kazakh=False)
     text = abbreviations.expand_abbreviations(text)
     text = rules.numbers(text)
     text = rules.symbols(text)
@@ -92,20 +102,44 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
         return chr(_PROTECT_BASE + len(kept) - 1)
 
     sentence = _PROTECTED.sub("", sentence)  # the placeholders' code points are reserved
-    text = _drop_repeated_acronyms(sentence, lexicon)
-    spoken = _capitalise(sentence, _rules(lexicon.sub(text, protect)))
+    text = _PHONEMES.sub(lambda m: protect(m.group(0)), sentence)
+    text = web.hashtags(arabic.to_cyrillic(text))
+    text = web.addresses(text, _read_word, protect)
+    text = _drop_repeated_acronyms(text, lexicon)
+    text = lexicon.sub(text, protect)
+    if kazlatin.WORD.search(text):
+        converted = kazlatin.to_cyrillic(text)
+        text = lexicon.sub(converted, protect) if converted != text else text
+    text = news_lexicon().sub(text, protect)
+    spoken = _capitalise(sentence, _rules(text))
+    for m in _LEFT_ACRONYM.finditer(spoken) if active() else ():
+        letters = m.group(0)
+        if len(letters) > 3 and sum(ch in "АӘЕИОӨҰҮЫІУЭЮЯЁ" for ch in letters) / len(letters) >= 0.4:
+            continue  # a word in capitals (АСТАНА, ЮНЕСКО) is read as a word
+        report("acronym", m.group(0), m.group(0), "not in the lexicon: the voice spells it or guesses",
+               lexicon_spoken=spell_kazakh(m.group(0)))
     if kept:
         spoken = _PROTECTED.sub(lambda m: kept[ord(m.group(0)) - _PROTECT_BASE], spoken)
     return spoken
 
 
-def normalize(text: str, lexicon: Lexicon | None = None) -> str:
+def _read_word(word: str) -> str:
+    """One word of an address: Kazakh in Latin letters or a foreign word, into Cyrillic."""
+    if kazlatin.score(word) >= 3:  # an address is no context: only strong evidence makes a word Kazakh
+        return kazlatin.convert_word(word.lower(), kazlatin.system_of(word) or "ascii")
+    return translit.read_foreign(word)[0] if re.fullmatch(kazlatin.WORD, word) else translit.transliterate(word)
+
+
+def normalize(text: str, lexicon: Lexicon | None = None, notes: list[Guess] | None = None) -> str:
     """One line of Kazakh text into the words a newsreader would say; idempotent.
 
     lexicon: None uses the project's default lexicon (voices/lexicon.txt); pass Lexicon() for none.
+    notes: if given, a Guess is appended for every reading that is a judgement (see guesses.py); the
+    spoken text is the same with or without it.
     """
     lex = default_lexicon() if lexicon is None else lexicon
-    parts = (_normalize_sentence(s, lex) for s in split_sentences(text))
+    with collecting(notes):
+        parts = [_normalize_sentence(s, lex) for s in split_sentences(text)]
     return " ".join(p for p in parts if p)
 
 

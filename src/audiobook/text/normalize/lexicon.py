@@ -5,7 +5,8 @@ line, or after a space); blank lines are ignored. Keys match whole words. A key 
 (an acronym: "ТМҰ") matches case-sensitively; others match in any case ("kaspi", "Kaspi"). A key may be
 followed in the text by a hyphen and a Kazakh ending ("ТМҰ-ның"); the ending is attached to the spoken
 form, rebuilt by vowel harmony when it is a plain case ending ("ТМҰ-ға" -> "... ұйымына").
-The spoken form is final: later rules never rewrite it, so it may even keep Latin letters.
+The spoken form is final: later rules never rewrite it, so it may even keep Latin letters. A spoken form
+in [[...]] is phonemes in espeak-ng's notation ("Nguyen = [[N'wIn]]"), passed to the voice untouched.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 
@@ -42,14 +45,17 @@ class Lexicon:
     def __post_init__(self) -> None:
         entries = MappingProxyType(dict(self.entries))
         object.__setattr__(self, "entries", entries)
-        folded = {k.lower(): v for k, v in entries.items() if not _is_acronym(k)}
+        folded = {k.lower(): (k, v) for k, v in entries.items() if not _is_acronym(k)}
         object.__setattr__(self, "_folded", folded)
         pattern = None
         if entries:
             keys = sorted(entries, key=len, reverse=True)
             alternation = "|".join(_key_pattern(k) for k in keys)
+            # A class of the keys' first letters lets the regex skip most positions at once.
+            firsts = "".join(sorted({c for k in keys for c in (k[0], k[0].lower(), k[0].upper())}))
             pattern = re.compile(
-                rf"(?<![\w-])(?P<key>{alternation})(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?(?![\w])" + CONJUNCTION
+                rf"(?<![\w-])(?=[{re.escape(firsts)}])(?P<key>{alternation})"
+                rf"(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?(?![\w])" + CONJUNCTION
             )
         object.__setattr__(self, "_pattern", pattern)
 
@@ -66,9 +72,12 @@ class Lexicon:
         """The spoken form for a written form as it appears in text, or None."""
         if written in self.entries and _is_acronym(written):
             return self.entries[written]
-        folded: dict[str, str] = self._folded  # type: ignore[attr-defined]
-        found = folded.get(re.sub(r"\s+", " ", written).lower())
-        if found is not None and written[:1].isupper() and found[:1].islower():
+        folded: dict[str, tuple[str, str]] = self._folded  # type: ignore[attr-defined]
+        entry = folded.get(re.sub(r"\s+", " ", written).lower())
+        if entry is None:
+            return None
+        key, found = entry
+        if written[:1].isupper() and not key[:1].isupper() and found[:1].islower():
             found = found[:1].upper() + found[1:]  # a capital at a sentence start stays
         return found
 
@@ -85,6 +94,8 @@ class Lexicon:
             end, conj = m.group("end"), m.group("conj")
             if conj:  # "ТМҰ мен": the separate "and" agrees with the spoken form
                 conj = " " + (conj if end else with_conjunction(spoken, looks_possessive(spoken)))
+            if end and spoken.endswith("]]"):  # a phoneme entry: the ending follows as written
+                return wrap(spoken + end) + (conj or "")
             if end and is_suffix(end):
                 return wrap(attach(spoken, end, looks_possessive(spoken))) + (conj or "")
             return wrap(spoken) + (f"-{end}" if end else "") + (conj or "")
@@ -160,6 +171,13 @@ def default_lexicon() -> Lexicon:
         _cache.clear()
         _cache[stamp] = load_lexicon(path)
     return _cache[stamp]
+
+
+@lru_cache(maxsize=1)
+def news_lexicon() -> Lexicon:
+    """The table of degrees, titles and news abbreviations that ships with the package (data/news.txt);
+    applied after the user's lexicon, which wins."""
+    return load_lexicon(Path(str(files("audiobook.text.normalize") / "data" / "news.txt")))
 
 
 def user_lexicon(path: Path | None) -> Lexicon:

@@ -50,7 +50,7 @@ def _is_range(text: str, start: int, end: int) -> bool:
     return bool(
         before
         and after
-        and before.group(1).lower() in CARDINAL_WORDS
+        and (before.group(1).lower() in CARDINAL_WORDS or before.group(1).lower().endswith(("ншы", "нші")))
         and after.group(1).lower().startswith(_NUMBER_STEMS)
     )
 

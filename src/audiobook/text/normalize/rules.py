@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 
 from audiobook.text.normalize.abbreviations import MONTHS
+from audiobook.text.normalize.guesses import active, report
 from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
 from audiobook.text.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
 
 CURRENCIES = {"$": "доллар", "€": "еуро", "₸": "теңге", "₽": "рубль", "£": "фунт", "¥": "юань"}
-_COUNT_AFTER_YEAR = {"бұрын", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}
+_COUNT_AFTER_YEAR = {"бұрын", "бұрынғы", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}
 _MULTIPLIERS = r"мың|миллион|миллиард|триллион"
 
 _INT = r"\d{1,3}(?: \d{3})+(?!\d)|\d+"  # digit groups are separated by (normalised) spaces
@@ -35,10 +36,17 @@ _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-z])")
 _ISO_DATE = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])(?: жыл(?:ы|ғы)\b)?")
 _DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)(?: жыл(?:ы|ғы)\b)?")
 _CLOCK = re.compile(rf"(?<![\d:])(\d{{1,2}}):(\d{{2}})(?![\d:]){_END}")
+# "сағат 11.00-де", "17.00-ден 18.00-ге", "10.00–12.00": a dot between hours and minutes. Kazakh writes
+# decimals with a comma, so H.MM with a case ending, after "сағат", or in a range of two such is a time.
+_DOT_TIME = r"(?<![\d.,])(?:[01]?\d|2[0-4])\.[0-5]\d(?![\d.,]\d|\d)"
+_DOT_CLOCK = re.compile(
+    rf"(?P<before>(?i:сағат)\s)?(?P<first>{_DOT_TIME})(?:(?P<dash>\s?[–—-]\s?)(?P<second>{_DOT_TIME}))?{_END}"
+)
 _FRACTION = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,3})(?![\d/])")
-_DEGREES = re.compile(r"\s?(?:°\s?[CС]|℃)(?![\w])")
+_DEGREES = re.compile(rf"\s?(?:°\s?[CС]|℃)(?![\w]){_END}")
 _SCORE = re.compile(r"(?<![\d:])(\d+):(\d+)(?![\d:])")
-_NUMERO = re.compile(rf"№\s?(?P<num>\d+){_END}")
+_NUMERO = re.compile(rf"№\s?(?P<list>(?:\d+\s?(?:,|–|—|-(?=\d)|және|мен|пен)\s?)*)(?P<num>\d+){_END}")
+_NUMERO_ITEM = re.compile(r"(\d+)\s?(,|–|—|-|және|мен|пен)\s?")
 _CURRENCY_BEFORE = re.compile(rf"([{_CUR}])\s?({_NUMBER}(?:\s(?:{_MULTIPLIERS})\b)?)")
 _CURRENCY_AFTER = re.compile(rf"(\d|\b(?:{_MULTIPLIERS}))\s?([{_CUR}]){_END}")
 _ROMAN = re.compile(rf"(?<![\w-])(?:(?P<first>[IVXLХІ]+)(?:\s?[–—]\s?|-))?(?P<roman>[IVXLХІ]+){_END}(?![\w])")
@@ -138,9 +146,31 @@ def _with_ending(number: str, end: str | None, pos: int, text: str, ordinal_: bo
         if end.startswith(("жылдық", "жылдығ")):  # "100-жылдығы": an anniversary counts years
             return f"{_read_cardinal(number)} {end}"
         return f"{_read_ordinal(number)} {end}"
-    if ordinal_ or _ordinal_by_context(number, text, pos):
+    if ordinal_:
         return _read_ordinal(number)
-    return _read_cardinal(number)
+    words = _read_ordinal(number) if _ordinal_by_context(number, text, pos) else _read_cardinal(number)
+    if active():
+        _report_judgement(number, words, text, pos)
+    return words
+
+
+def _report_judgement(number: str, words: str, text: str, pos: int) -> None:
+    """Report the readings decided by shape alone: a year-shaped number read as a count ("2000 жыл
+    бұрын", a bare "2027"), a round one read as a year ("1000 жылы"), a short one before "жылы" ("90 жылы")."""
+    nxt = _NEXT_WORDS.match(text, pos)
+    word = nxt.group(1) if nxt else ""
+    as_year = words.endswith(("ншы", "нші"))
+    if not as_year and word.lower().startswith(("жылдық", "жылдығ")):
+        return  # "20 жылдығы": an anniversary counts years
+    written = f"{number} {word}" if word.lower().startswith("жыл") else number
+    spoken = f"{words} {word}" if written != number else words
+    if _is_year(number) and not as_year:
+        report("number", written, spoken, "a year-shaped number read as a count")
+    elif as_year and _is_year(number) and number.endswith("00"):
+        report("number", written, spoken, "a round number read as a year")
+    elif not _is_year(number) and re.fullmatch(r"\d{2,3}", number) and word.lower().startswith("жыл") \
+            and not word.lower().startswith("жылдар"):
+        report("number", written, spoken, "read as a count of years, not as a year")
 
 
 def _currency_after(m: re.Match[str]) -> str:
@@ -181,12 +211,26 @@ def _clock(m: re.Match[str]) -> str:
     return f"{cardinal(h)} {spoken}{m.group('end') or ''}"
 
 
+def _dot_clock(m: re.Match[str]) -> str:
+    if not (m.group("before") or m.group("end") or m.group("second")):
+        return m.group(0)
+    times = [t.replace(".", ":") for t in (m.group("first"), m.group("second")) if t]
+    last = times[-1] + (f"-{m.group('end')}" if m.group("end") else "")
+    spoken = _CLOCK.sub(_clock, last)
+    if len(times) == 2:
+        spoken = f"{_CLOCK.sub(_clock, times[0])} – {spoken}"
+    return (m.group("before") or "") + spoken
+
+
 def _roman(m: re.Match[str]) -> str:
     token, end, first = m.group("roman"), m.group("end"), m.group("first")
     value = roman_value(token)
     first_value = roman_value(first) if first else None
     nxt = _NEXT_WORDS.match(m.string, m.end())
     before_century = bool(nxt) and nxt.group(1).lower().startswith("ғ")  # type: ignore[union-attr]
+    # "І орын", "ІІ дәрежелі": no Kazakh word is a lone І, and before a lower-case word it is no initial
+    before_word = bool(nxt) and nxt.group(1)[:1].islower() and not nxt.group(1).endswith(".")  # type: ignore[union-attr]
+    before_century = before_century or (token in ("І", "ІІ", "ІІІ") and before_word)
     cyrillic = not (token + (first or "")).isascii()
     short = len(token) < 2 and not first
     if value is None or token == "L" or (first and first_value is None) or (cyrillic and short and not before_century):
@@ -198,6 +242,16 @@ def _roman(m: re.Match[str]) -> str:
     return f"{cardinal(first_value)} – {words}" if first_value else words
 
 
+def _numero(m: re.Match[str]) -> str:
+    """ "№ 1, 3, 6" -> "бірінші, үшінші, алтыншы", "№ 5–7" -> "бесінші – жетінші": every number the same."""
+    words = []
+    for item in _NUMERO_ITEM.finditer(m.group("list")):
+        sep = item.group(2)
+        sep = ", " if sep == "," else f" {sep} " if sep[0].isalpha() else " – "
+        words.append(ordinal(int(item.group(1))) + sep)
+    return "".join(words) + _with_ending(m.group("num"), m.group("end"), m.end(), m.string, True)
+
+
 def _fraction(m: re.Match[str]) -> str:
     numerator, denominator = int(m.group(1)), int(m.group(2))
     if not 0 < numerator < denominator:
@@ -207,7 +261,10 @@ def _fraction(m: re.Match[str]) -> str:
 
 def degrees(text: str) -> str:
     """ "°C" before the Latin rules see the C: "-5°C" -> "-5 градус"."""
-    return _DEGREES.sub(" градус", text) if "°" in text or "℃" in text else text
+    if "°" not in text and "℃" not in text:
+        return text
+    return _DEGREES.sub(lambda m: " градус" + (m.group("end") or "") if is_suffix(m.group("end") or "x") or
+                        not m.group("end") else " градус-" + m.group("end"), text)
 
 
 def split_glued(text: str) -> str:
@@ -233,16 +290,28 @@ def numbers(text: str) -> str:
         return text
     text = _ISO_DATE.sub(lambda m: _date(m.group(1), m.group(2), m.group(3)) or m.group(0), text)
     text = _DOTTED_DATE.sub(lambda m: _date(m.group(3), m.group(2), m.group(1)) or m.group(0), text)
+    if "." in text:
+        text = _DOT_CLOCK.sub(_dot_clock, text)
     text = _CLOCK.sub(_clock, text)
     text = _FRACTION.sub(_fraction, text)
     text = _SCORE.sub(lambda m: f"{cardinal(int(m.group(1)))} – {cardinal(int(m.group(2)))}", text)
-    text = _NUMERO.sub(lambda m: _with_ending(m.group("num"), m.group("end"), m.end(), m.string, True), text)
+    if "№" in text:
+        text = _NUMERO.sub(_numero, text)
     text = _CURRENCY_BEFORE.sub(lambda m: f"{m.group(2)} {CURRENCIES[m.group(1)]}", text)
     text = _CURRENCY_AFTER.sub(_currency_after, text)
     text = _MAIN.sub(_main, text)
     return _LEFTOVER_DIGITS.sub(lambda m: cardinal(int(m.group(0))), text)
 
 
+_PLUS_ENDING = re.compile(rf"(?<=[^\W\d_])\+-(?P<end>[{KAZ_LOWER}]+)")
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_])\s?/\s?(?=[^\W\d_])")
+
+
 def symbols(text: str) -> str:
-    """Signs into words ("&" -> "және", "=" -> "тең"); decorative ones into spaces."""
+    """Signs into words ("&" -> "және", "=" -> "тең"), "/" between words -> "немесе", "Disney+-қа" ->
+    "... плюсқа"; decorative signs into spaces."""
+    if "+" in text:
+        text = _PLUS_ENDING.sub(lambda m: " плюс" + m.group("end"), text)
+    if "/" in text:
+        text = _WORD_SLASH.sub(" немесе ", text)
     return _SYMBOL_RE.sub(lambda m: _SYMBOLS[m.group(0)], text)

@@ -1,15 +1,18 @@
 """Latin script into Cyrillic, by sound.
 
-Two cases: Kazakh written in one of the official Latin alphabets (2018, with acute accents; 2021, with
-umlauts and breves), converted letter by letter; and foreign names in Kazakh text (SOCAR, Kazinform),
-transliterated with English-like spelling rules, a small table of well-known names, and short all-caps
-acronyms spelled as letter names (BBC -> Би-би-си). Names keep a capital: SOCAR -> Сокар.
+Two cases: Kazakh written in Latin letters (kazlatin: the 2018 and 2021 alphabets and informal ASCII),
+converted letter by letter; and foreign names in Kazakh text, read from a small table of well-known names,
+then the English pronouncing dictionary (foreign.py), then English-like spelling rules (SOCAR -> Сокар,
+Kazinform -> Казинформ); short all-caps acronyms are spelled as letter names (BBC -> Би-би-си). Names
+keep a capital.
 """
 
 from __future__ import annotations
 
 import re
 
+from audiobook.text.normalize import foreign, kazlatin
+from audiobook.text.normalize.guesses import GuessKind, report
 from audiobook.text.normalize.morph import KAZ_LOWER, is_suffix
 
 LATIN_LETTERS = "A-Za-zÀ-ÖØ-öø-ɏəƏ\u1e00-\u1eff"
@@ -18,46 +21,8 @@ _LATIN_WORD = re.compile(
     rf"(?P<word>[{LATIN_LETTERS}]+(?:['’][{LATIN_LETTERS}]+)*)(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?"
 )
 
-_MARKS_2018 = set("áǵńóúýÁǴŃÓÚÝ")
-_MARKS_2021 = set("äğñöūüşçÄĞÑÖŪÜŞÇ")
 
-# Well-known names whose spelling does not follow the rules below (lower-case keys).
-EXCEPTIONS: dict[str, str] = {
-    "google": "гугл",
-    "microsoft": "майкрософт",
-    "apple": "эппл",
-    "facebook": "фейсбук",
-    "youtube": "ютуб",
-    "twitter": "твиттер",
-    "instagram": "инстаграм",
-    "telegram": "телеграм",
-    "whatsapp": "уотсап",
-    "tiktok": "тикток",
-    "iphone": "айфон",
-    "windows": "виндоус",
-    "amazon": "амазон",
-    "netflix": "нетфликс",
-    "samsung": "самсунг",
-    "huawei": "хуавэй",
-    "chatgpt": "чат джи-пи-ти",
-    "openai": "опен эй-ай",
-    "reuters": "рейтер",
-    "bloomberg": "блумберг",
-    "forbes": "форбс",
-    "new": "нью",
-    "york": "йорк",
-    "times": "таймс",
-    "the": "зе",
-    "and": "энд",
-    "of": "оф",
-    "news": "ньюс",
-    "online": "онлайн",
-    "kazakhstan": "қазақстан",
-    "astana": "астана",
-    "almaty": "алматы",
-    "baku": "баку",
-    "azerbaijan": "әзербайжан",
-}
+EXCEPTIONS = foreign.NAMES
 
 # English letter names as Kazakh readers say them, for acronyms read letter by letter.
 LETTER_NAMES = {
@@ -80,26 +45,9 @@ _EN_SINGLE = {
 }  # fmt: skip
 _EN_VOWELS = set("aeiouyəüöı")
 
-_KZ2018 = {
-    "a": "а", "á": "ә", "b": "б", "d": "д", "e": "е", "f": "ф", "g": "г", "ǵ": "ғ", "h": "х", "i": "і",
-    "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "ń": "ң", "o": "о", "ó": "ө", "p": "п", "q": "қ",
-    "r": "р", "s": "с", "t": "т", "u": "ұ", "ú": "ү", "v": "в", "y": "ы", "ý": "у", "z": "з", "c": "ц",
-    "w": "у", "x": "кс",
-}  # fmt: skip
-_KZ2021 = {
-    "a": "а", "ä": "ә", "b": "б", "d": "д", "e": "е", "f": "ф", "g": "г", "ğ": "ғ", "h": "х", "i": "і",
-    "ı": "ы", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "ñ": "ң", "o": "о", "ö": "ө", "p": "п",
-    "q": "қ", "r": "р", "s": "с", "ş": "ш", "t": "т", "u": "у", "ū": "ұ", "ü": "ү", "v": "в", "z": "з",
-    "ç": "ч", "c": "ц", "w": "у", "x": "кс",
-}  # fmt: skip
-# Back vowels of each alphabet: a Kazakh word with one never has "і", so its "i" is a loanword's "и".
-_KZ_BACK = {"2018": set("aouy"), "2021": set("aoıū")}
-
-
-def _english(word: str) -> str:
+def english_by_rule(word: str) -> str:
+    """A foreign word by English-like spelling rules, for words the dictionary does not know."""
     w = word.lower().replace("'", "").replace("’", "")
-    if w in EXCEPTIONS:
-        return EXCEPTIONS[w]
     if len(w) > 3 and w.endswith("le") and w[-3] not in _EN_VOWELS:
         w = w[:-1]  # silent e: "Apple"-like endings
     out: list[str] = []
@@ -127,35 +75,6 @@ def _english(word: str) -> str:
     return "".join(out)
 
 
-def _kazakh_latin(word: str, system: str) -> str:
-    """Letter by letter; `yot` is the letter for both Й and И (ı in 2018, y in 2021)."""
-    table, yot = (_KZ2018, "ı") if system == "2018" else (_KZ2021, "y")
-    w = word.lower().replace("'", "").replace("’", "")
-    back = any(ch in _KZ_BACK[system] for ch in w)
-    out: list[str] = []
-    i = 0
-    while i < len(w):
-        ch, nxt = w[i], w[i + 1 : i + 2]
-        prev = w[i - 1] if i else ""
-        if ch in "sc" and nxt == "h":
-            out.append("ш" if ch == "s" else "ч")
-            i += 2
-            continue
-        if ch == yot:
-            if nxt in ("a", "ý", "u") and (not prev or prev in "aeoıuyáóúéäöüū"):
-                out.append("я" if nxt == "a" else "ю")
-                i += 2
-                continue
-            vowel_near = prev in "aeoáóúäöüūuyıi" and prev != ""
-            out.append("й" if vowel_near else "и")
-        elif ch == "i" and back:
-            out.append("и")
-        else:
-            out.append(table.get(ch, _EN_SINGLE.get(ch, "")))
-        i += 1
-    return "".join(out)
-
-
 def _spell(word: str) -> str:
     return "-".join(LETTER_NAMES[ch] for ch in word.lower())
 
@@ -168,42 +87,55 @@ def _capitalise_like(original: str, spoken: str) -> str:
 
 def latin_system(text: str) -> str | None:
     """Which Kazakh Latin alphabet a text uses ("2018", "2021"), judged by its distinctive letters."""
-    n2018 = sum(ch in _MARKS_2018 for ch in text)
-    n2021 = sum(ch in _MARKS_2021 for ch in text)
-    if not n2018 and not n2021:
-        if "ı" in text:  # dotless i alone: ы of the 2021 alphabet
-            return "2021"
-        # "q" without "u" is Қ in both alphabets; unmarked text then reads best as 2018 (y = ы)
-        return "2018" if re.search(r"[qQ](?![uU])", text) else None
-    return "2018" if n2018 > n2021 else "2021"
+    system = kazlatin.system_of(text)
+    if system is None and re.search(r"[qQ](?![uU])", text):
+        return "2018"  # "q" without "u" is Қ in both alphabets; unmarked text reads best as 2018 (y = ы)
+    return system
+
+
+def read_foreign(word: str) -> tuple[str, GuessKind | None]:
+    """A foreign word in Cyrillic, and how it was read: None for a known name (the exceptions table),
+    "latin-dictionary" for the English pronouncing dictionary, "acronym" or "latin-rule" for rules."""
+    w = word.lower().replace("'", "").replace("’", "")
+    if w in EXCEPTIONS:
+        return EXCEPTIONS[w], None
+    if word.isupper() and word.isascii() and (len(word) <= 3 or not set(w) & _EN_VOWELS):
+        return _spell(word), "acronym"  # BBC, IT, KPMG: read as letters
+    if not word.isupper():  # all-caps words (NATO, SOCAR) are read as written
+        spoken = foreign.pronounce(w)
+        if spoken:
+            return spoken, "latin-dictionary"
+    return english_by_rule(word), "latin-rule"
 
 
 def transliterate_word(word: str, system: str | None = None) -> str:
     """One Latin word into Cyrillic. system: "2018"/"2021" for Kazakh Latin, None for a foreign word."""
-    if system in _KZ_BACK:
-        spoken = _kazakh_latin(word, system)
-    elif word.isupper() and word.isascii() and (len(word) <= 3 or not set(word.lower()) & _EN_VOWELS):
-        spoken = _spell(word)  # BBC, IT, KPMG: read as letters
-    else:
-        spoken = _english(word)
-    return _capitalise_like(word, spoken)
+    if system in ("2018", "2021", "ascii"):
+        return kazlatin.convert_word(word, system)
+    return _capitalise_like(word, read_foreign(word)[0])
 
 
-def transliterate(text: str) -> str:
-    """Every Latin word in text into Cyrillic.
+_NOTES = {
+    "acronym": "read letter by letter",
+    "latin-rule": "read by English-like spelling rules",
+    "latin-dictionary": "read from the English pronouncing dictionary",
+}
 
-    A line mostly in Latin letters with the marks of a Kazakh Latin alphabet is read as Kazakh throughout;
-    in a Cyrillic line only words carrying those marks are, and other Latin words are foreign names.
-    """
-    latin = len(re.findall(rf"[{LATIN_LETTERS}]", text))
-    if not latin:
+
+def transliterate(text: str, kazakh: bool = True) -> str:
+    """Every Latin word in text into Cyrillic: Kazakh written in Latin letters by its alphabet (see
+    kazlatin), every other word as a foreign name. kazakh=False: Kazakh was already converted."""
+    if not re.search(rf"[{LATIN_LETTERS}]", text):
         return text
-    cyrillic = len(re.findall(r"[а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]", text))
-    line_system = latin_system(text) if latin > cyrillic else None
+    if kazakh:
+        text = kazlatin.to_cyrillic(text)
 
     def one(m: re.Match[str]) -> str:
         word, end = m.group("word"), m.group("end")
-        spoken = transliterate_word(word, line_system or latin_system(word))
+        spoken, kind = read_foreign(word)
+        spoken = _capitalise_like(word, spoken)
+        if kind:
+            report(kind, word, spoken, _NOTES[kind])
         if end:  # the author chose the ending for the spoken name, so it joins as written
             spoken += end if is_suffix(end) else "-" + end
         return spoken

@@ -25,6 +25,7 @@ from audiobook.voice.profile import Settings, VoiceProfile
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _POS_CHARACTER = 1
 _CHARS_UTF8 = 1
+_PHONEMES = 0x100  # espeakPHONEMES: read [[...]] as phoneme mnemonics (lexicon phoneme entries)
 _EE_OK = 0
 _RATE, _VOLUME, _PITCH, _RANGE = 1, 2, 3, 4
 
@@ -108,7 +109,7 @@ class _Library:
         with self._lock:
             self._set_voice(s, where)
             self._chunks = []
-            err = self._lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            err = self._lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _PHONEMES, None, None)
             self._lib.espeak_Synchronize()
             chunks, self._chunks = self._chunks, []
         if err != _EE_OK:

@@ -66,6 +66,9 @@ class PiperVoice:
     def speak(self, text: str) -> Pcm:
         from piper import SynthesisConfig
 
+        from audiobook.text.normalize.phonemes import spans_to_ipa
+
+        text = spans_to_ipa(text)  # lexicon phoneme entries are espeak mnemonics; Piper reads [[...]] as IPA
         s, where = self.settings, self.profile.where
         syn = SynthesisConfig(
             speaker_id=self.speaker_id,
