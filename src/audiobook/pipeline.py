@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from audiobook.audio.assemble import Episode, Line, Pacing, assemble
+from audiobook.audio.encode import Mastered
 from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.music import level_under_speech
+from audiobook.audio.runs import Grid, align
 from audiobook.errors import AudiobookError
 from audiobook.text.script import Script
 from audiobook.voice.cast import cast_script
@@ -115,6 +117,7 @@ def render(
     finally:
         if tmp is not None:
             tmp.cleanup()
+    episode, bounds = align(episode, Grid(ASSEMBLY_RATE, opts.output_rate))  # runs cut on the MP3 frame grid
     t["assemble"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
@@ -127,7 +130,7 @@ def render(
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     manifest = build_manifest(script, episode, cast, source.stem, opts)
-    outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts)
+    outputs = write_episode(Mastered(episode.samples, episode.sample_rate, bounds, plan, opts.loudness), manifest, opts)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
     return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from audiobook.audio.assemble import Episode
+from audiobook.audio.encode import Mastered, Mp3Settings, encode_mp3, runs_cache
 from audiobook.audio.ffmpeg import Output, encode
 from audiobook.package.id3 import write_m4b_cover, write_tags
 from audiobook.package.manifest import ChapterEntry, CueEntry, Manifest, SegmentEntry, Show, Sidecars, SpeakerEntry
@@ -93,22 +91,21 @@ def ffmetadata(m: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_episode(
-    blocks: Iterable[np.ndarray], rate: int, manifest: Manifest, opts: RenderOptions
-) -> list[Path]:
-    """Encode the mastered `blocks` and write every file under a temporary name, then rename them all;
-    returns the final paths, the MP3 first."""
+def write_episode(audio: Mastered, manifest: Manifest, opts: RenderOptions) -> list[Path]:
+    """Encode the mastered `audio` (the MP3 in runs: audio.encode) and write every file under a temporary
+    name, then rename them all; returns the final paths, the MP3 first."""
     m = manifest.to_json()  # the writers below still read the JSON form
     stem = Path(m["audio"]).stem
     with Staging(opts.outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp:
         mp3 = stage.path(m["audio"])
-        outputs = [Output(mp3, mp3_args(opts))]
-        if opts.m4b:
+        settings = Mp3Settings(opts.bitrate, opts.output_rate)
+        done = encode_mp3(audio, mp3, settings, runs_cache(opts.no_cache), opts.jobs)
+        if opts.m4b:  # AAC stays one pass (its frames overlap and it has no reservoir-free join point)
             meta = Path(tmp) / "chapters.txt"
             meta.write_text(ffmetadata(m), encoding="utf-8")
             m4b = stage.path(stem + ".m4b")
-            outputs.append(Output(m4b, m4b_args(opts), ["-f", "ffmetadata", "-i", str(meta)]))
-        encode(blocks, rate, outputs)
+            encode(audio.blocks(done.gain), audio.rate,
+                   [Output(m4b, m4b_args(opts), ["-f", "ffmetadata", "-i", str(meta)])])
         write_tags(mp3, m, opts.cover)
         if opts.cover is not None:
             if opts.m4b:
