@@ -62,15 +62,11 @@ class Mastered:
     plan: MasterPlan
     spec: Loudness
 
-    def run_audio(self, i: int, gain: float, lo: int, hi: int) -> np.ndarray:
-        """Samples lo..hi (around run i) mastered as run i is: float32."""
-        return master_run(self.samples[lo:hi], self.rate, gain, self.spec)
-
-    def blocks(self, gain: float | None = None) -> Iterator[np.ndarray]:
-        """The whole mastered episode, run by run, as the MP3 carries it (for the M4B, and for checks)."""
-        g = self.plan.gain if gain is None else gain
-        for i, (lo, hi) in enumerate(zip(self.bounds, self.bounds[1:], strict=False)):
-            yield self.run_audio(i, g, lo, hi)
+    def blocks(self, gain: float) -> Iterator[np.ndarray]:
+        """The whole mastered episode at `gain` (EncodeStats.gain), run by run, as the MP3 carries it: for
+        the M4B, and for checks."""
+        for lo, hi in zip(self.bounds, self.bounds[1:], strict=False):
+            yield master_run(self.samples[lo:hi], self.rate, gain, self.spec)
 
 
 def master_run(x: np.ndarray, rate: int, gain: float, spec: Loudness) -> np.ndarray:
@@ -133,7 +129,7 @@ def _jobs(m: Mastered, grid: Grid, settings: Mp3Settings) -> list[Job]:
     jobs = []
     params = f"{FORMAT}|{m.rate}|{settings}|{m.spec.ceiling_dbtp}|{m.spec.release}|{ffmpeg_exe()}"
     for i, (a, b) in enumerate(zip(m.bounds, m.bounds[1:], strict=False)):
-        lo, hi = max(0, a - before), n if i == len(m.bounds) - 2 else b + after
+        lo, hi = max(0, a - before), n if i == len(m.bounds) - 2 else min(n, b + after)
         h = hashlib.sha256(params.encode())
         h.update(f"|{lo == 0}|{hi == n}|".encode())
         h.update(np.ascontiguousarray(m.samples[lo:hi]).data)
@@ -148,7 +144,7 @@ def _key(job: Job, step: int) -> str:
 def _encode_run(m: Mastered, job: Job, gain: float, settings: Mp3Settings) -> bytes:
     """One run's MP3: float samples straight to LAME, resampled in ffmpeg (soxr, aligned at the first
     sample: a run starts on the output grid, so its samples land where a single encode puts them)."""
-    x = m.run_audio(job.index, gain, job.lo, job.hi)
+    x = master_run(m.samples[job.lo : job.hi], m.rate, gain, m.spec)
     resample = ["-af", f"aresample={settings.rate}:resampler=soxr"] if settings.rate != m.rate else []
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(m.rate), "-ac", "1",
            "-i", "pipe:0", *resample, *settings.args(), "pipe:1"]
@@ -181,6 +177,13 @@ def _store(cache: Path | None, key: str, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+@dataclass
+class Encoded:
+    data: bytes  # a run's MP3 frames
+    offsets: np.ndarray  # frame starts and the end (mp3.scan)
+    crcs: np.ndarray  # CRC up to each frame boundary (mp3.frame_crcs)
+
+
 class Joiner:
     """Writes runs' frames to `out` as they come. Each run is kept until the next arrives: the join moves the
     reservoir bytes of the next run into the last frames kept from this one."""
@@ -190,30 +193,32 @@ class Joiner:
     def __init__(self, out: Path, grid: Grid) -> None:
         self.grid = grid
         self.file = out.open("wb")
-        self.pending: tuple[bytes, np.ndarray, int, int] | None = None  # data, frame offsets, first kept, global
+        # The last run: its bytes, frame offsets, prefix CRCs, first frame kept, global index of its frame 0.
+        self.pending: tuple[bytes, np.ndarray, np.ndarray, int, int] | None = None
         self.sizes: list[np.ndarray] = []  # of the frames written
         self.crc = 0
         self.header: mp3.Header | None = None
         self.joins: list[int] = []  # global frame where each later run's frames begin
 
-    def _write(self, chunk: bytes, sizes: np.ndarray) -> None:
+    def _write(self, chunk: bytes, sizes: np.ndarray, crc: int | None = None) -> None:
+        """Frames' bytes; `crc`: their CRC where known (from the run's prefix CRCs)."""
         if not chunk:
             return
         if self.header is None:
             self.header = mp3.parse_header(chunk)
             self.file.write(bytes(mp3.info_header(self.header)[1].length))  # room for the Info frame
         self.file.write(chunk)
-        self.crc = mp3.crc16_continue(self.crc, chunk)
+        self.crc = mp3.crc16_continue(self.crc, chunk) if crc is None else mp3.crc16_join(self.crc, len(chunk), crc)
         self.sizes.append(sizes)
 
-    def add(self, data: bytes, first_frame: int, cut_frame: int | None) -> None:
+    def add(self, run: Encoded, first_frame: int, cut_frame: int | None) -> None:
         """A run's frames, its encode starting on global frame `first_frame`; `cut_frame`: the global frame
         its run starts on (None: the first run)."""
-        offs = mp3.scan(data)
+        data, offs = run.data, run.offsets
         if self.pending is None or cut_frame is None:
-            self.pending = (data, offs, 0, first_frame)
+            self.pending = (data, offs, run.crcs, 0, first_frame)
             return
-        pdata, poffs, ptake, pfirst = self.pending
+        pdata, poffs, pcrcs, ptake, pfirst = self.pending
         for join in (cut_frame, cut_frame + 1, cut_frame - 1, cut_frame + 2, cut_frame - 2):
             local, held = join - first_frame, join - pfirst  # frame indices in this run and the one before
             if local < 2 or local >= len(offs) - 1 or held - self.HOLD < ptake or held > len(poffs) - 1:
@@ -223,10 +228,11 @@ class Joiner:
             head = [mp3.frame(data, int(offs[k]), int(offs[k + 1])) for k in range(lo, local + 1)]
             if mp3.splice(tail, head, local - lo):
                 keep = held - self.HOLD
-                self._write(pdata[poffs[ptake] : poffs[keep]], np.diff(poffs[ptake : keep + 1]))
+                self._write(pdata[poffs[ptake] : poffs[keep]], np.diff(poffs[ptake : keep + 1]),
+                            mp3.slice_crc(pcrcs, poffs, ptake, keep))
                 self._write(b"".join(bytes(f.data) for f in tail[: self.HOLD]),
                             np.array([len(f.data) for f in tail[: self.HOLD]], dtype=np.int64))
-                self.pending = (data, offs, local, first_frame)
+                self.pending = (data, offs, run.crcs, local, first_frame)
                 self.joins.append(join)
                 return
         raise AudiobookError("MP3 runs could not be joined (bit reservoir); render with --jobs 1")
@@ -234,8 +240,8 @@ class Joiner:
     def finish(self, total_samples: int) -> None:
         """Write the last run and then the Info frame for the whole stream of `total_samples`."""
         assert self.pending is not None
-        data, offs, take, _ = self.pending
-        self._write(data[offs[take] :], np.diff(offs[take:]))
+        data, offs, crcs, take, _ = self.pending
+        self._write(data[offs[take] :], np.diff(offs[take:]), mp3.slice_crc(crcs, offs, take, len(offs) - 1))
         assert self.header is not None
         sizes = np.concatenate(self.sizes)
         padding = len(sizes) * self.grid.frame - mp3.ENCODER_DELAY - total_samples
@@ -255,14 +261,15 @@ def encode_mp3(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None
     gain = step_gain(step)
     stats = EncodeStats(len(work), 0, step * GAIN_STEP_DB, gain, settings.quality)
 
-    def one(job: Job) -> bytes:
+    def one(job: Job) -> Encoded:
         key = _key(job, step)
         data = _cached(cache, key)
         if data is None:
             data = _encode_run(m, job, gain, settings)
             _store(cache, key, data)
             stats.encoded += 1
-        return data
+        offs = mp3.scan(data)
+        return Encoded(data, offs, mp3.frame_crcs(data, offs))  # here, on the worker, beside the encodes
 
     joiner = Joiner(out, grid)
     try:
