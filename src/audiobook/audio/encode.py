@@ -18,9 +18,11 @@ delay and padding that trim the joined stream to exactly the mastered episode's 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,12 +32,12 @@ import numpy as np
 
 from audiobook.audio import mp3
 from audiobook.audio.ffmpeg import ffmpeg_exe
-from audiobook.audio.master import Loudness, MasterPlan, _limiter, as_float, cell_peaks, grid_cell
+from audiobook.audio.master import Loudness, MasterPlan, _limiter, cell_peaks, grid_cell
 from audiobook.audio.runs import Grid
 from audiobook.errors import AudiobookError
 from audiobook.parallel import cpu_cores
 
-FORMAT = "2"  # bump when a run's encoding changes in a way its key does not capture
+FORMAT = "3"  # bump when a run's encoding changes in a way its key does not capture
 GAIN_STEP_DB = 0.1
 GAIN_SLACK_DB = 0.15
 DEFAULT_QUALITY = 7  # LAME -q for speech at 96 kbps, chosen by measurement (docs/benchmarks.md)
@@ -66,11 +68,12 @@ class Mastered:
         """The whole mastered episode at `gain` (EncodeStats.gain), run by run, as the MP3 carries it: for
         the M4B, and for checks."""
         for lo, hi in zip(self.bounds, self.bounds[1:], strict=False):
-            yield master_run(self.samples[lo:hi], self.rate, gain, self.spec)
+            yield from master_blocks(self.samples[lo:hi], self.rate, gain, self.spec)
 
 
-def master_run(x: np.ndarray, rate: int, gain: float, spec: Loudness) -> np.ndarray:
-    """Gain, then a limiter planned on these samples alone (cells from the first sample)."""
+def master_blocks(x: np.ndarray, rate: int, gain: float, spec: Loudness) -> Iterator[np.ndarray]:
+    """Gain, then a limiter planned on these samples alone (cells from the first sample): float32 blocks, so
+    a run costs no more memory than its PCM."""
     cell = grid_cell(rate)
     ceiling = 10 ** (spec.ceiling_dbtp / 20)
     limiter = None
@@ -79,8 +82,7 @@ def master_run(x: np.ndarray, rate: int, gain: float, spec: Loudness) -> np.ndar
         if float(peaks.max()) * gain > ceiling:
             need = np.minimum(np.float32(ceiling / gain) / np.maximum(peaks, np.float32(1e-9)), np.float32(1.0))
             limiter = _limiter(need, max(1, round(spec.release * rate / cell)))
-    plan = MasterPlan(gain, limiter, cell)
-    return np.concatenate(list(plan.blocks(x, size=max(1, len(x))))) if len(x) else as_float(x)
+    return MasterPlan(gain, limiter, cell).blocks(x)
 
 
 def gain_steps(gain: float) -> list[int]:
@@ -123,18 +125,24 @@ def runs_cache(no_cache: bool) -> Path | None:
     return root
 
 
-def _jobs(m: Mastered, grid: Grid, settings: Mp3Settings) -> list[Job]:
+def _jobs(m: Mastered, grid: Grid, settings: Mp3Settings, pool: ThreadPoolExecutor) -> list[Job]:
+    """Every run with its context and the digest of all that decides its encoding (hashed on the pool:
+    hashlib releases the GIL)."""
     before, after = grid.context()
     n = len(m.samples)
-    jobs = []
     params = f"{FORMAT}|{m.rate}|{settings}|{m.spec.ceiling_dbtp}|{m.spec.release}|{ffmpeg_exe()}"
+    spans = []
     for i, (a, b) in enumerate(zip(m.bounds, m.bounds[1:], strict=False)):
-        lo, hi = max(0, a - before), n if i == len(m.bounds) - 2 else min(n, b + after)
+        spans.append((max(0, a - before), n if i == len(m.bounds) - 2 else min(n, b + after)))
+
+    def digest(span: tuple[int, int]) -> str:
         h = hashlib.sha256(params.encode())
-        h.update(f"|{lo == 0}|{hi == n}|".encode())
-        h.update(np.ascontiguousarray(m.samples[lo:hi]).data)
-        jobs.append(Job(i, lo, hi, grid.out(lo) // grid.frame, h.hexdigest()))
-    return jobs
+        h.update(f"|{span[0] == 0}|{span[1] == n}|".encode())
+        h.update(np.ascontiguousarray(m.samples[span[0] : span[1]]).data)
+        return h.hexdigest()
+
+    return [Job(i, lo, hi, grid.out(lo) // grid.frame, d)
+            for i, ((lo, hi), d) in enumerate(zip(spans, pool.map(digest, spans), strict=True))]
 
 
 def _key(job: Job, step: int) -> str:
@@ -144,15 +152,33 @@ def _key(job: Job, step: int) -> str:
 def _encode_run(m: Mastered, job: Job, gain: float, settings: Mp3Settings) -> bytes:
     """One run's MP3: float samples straight to LAME, resampled in ffmpeg (soxr, aligned at the first
     sample: a run starts on the output grid, so its samples land where a single encode puts them)."""
-    x = master_run(m.samples[job.lo : job.hi], m.rate, gain, m.spec)
     resample = ["-af", f"aresample={settings.rate}:resampler=soxr"] if settings.rate != m.rate else []
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(m.rate), "-ac", "1",
            "-i", "pipe:0", *resample, *settings.args(), "pipe:1"]
-    proc = subprocess.run(cmd, input=x.astype("<f4", copy=False).tobytes(), capture_output=True)
-    if proc.returncode != 0 or not proc.stdout:
-        msg = proc.stderr.decode(errors="replace").strip().splitlines()
+    # The MP3 goes to a temporary file, so the PCM can be written block by block with no reader thread.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=err)
+        assert proc.stdin is not None
+        try:
+            for block in master_blocks(m.samples[job.lo : job.hi], m.rate, gain, m.spec):
+                proc.stdin.write(block.astype("<f4", copy=False).tobytes())
+        except BrokenPipeError:
+            pass  # ffmpeg's own message is reported below
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
+        code = proc.wait()
+        out.seek(0)
+        data = out.read()
+        err.seek(0)
+        msg = err.read().decode(errors="replace").strip().splitlines()
+    if code != 0 or not data:
         raise AudiobookError(f"ffmpeg failed encoding MP3 ({msg[-1] if msg else '?'}); check --bitrate")
-    return proc.stdout
+    return data
 
 
 def _cached(cache: Path | None, key: str) -> bytes | None:
@@ -254,7 +280,8 @@ def encode_mp3(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None
                jobs: int | None = None) -> EncodeStats:
     """Encode the mastered episode to `out` in runs on `jobs` threads (one per core), reusing cached runs."""
     grid = Grid(m.rate, settings.rate)
-    work = _jobs(m, grid, settings)
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs or cpu_cores()))
+    work = _jobs(m, grid, settings, pool)
     steps = gain_steps(m.plan.gain)
     # The gain step that most cached runs were mastered with, nearest the plan on a tie.
     step = max(steps, key=lambda k: sum(_cached_exists(cache, _key(j, k)) for j in work))
@@ -273,13 +300,14 @@ def encode_mp3(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None
 
     joiner = Joiner(out, grid)
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs or cpu_cores())) as pool:
-            for job, data in zip(work, pool.map(one, work), strict=True):
+        with pool:
+            for job, run in zip(work, pool.map(one, work), strict=True):
                 cut = None if job.index == 0 else grid.out(m.bounds[job.index]) // grid.frame
-                joiner.add(data, job.first_frame, cut)
+                joiner.add(run, job.first_frame, cut)
         joiner.finish(grid.out(len(m.samples)))
     finally:
         joiner.file.close()
+        pool.shutdown(cancel_futures=True)
     return stats
 
 
