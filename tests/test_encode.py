@@ -249,3 +249,13 @@ def test_splice_refuses_to_overwrite_main_data() -> None:
     run[1].data[-200:] = b"\x07" * 200
     assert mp3.splice(idle, run, 2) and len(idle) == 2
     assert bytes(idle[0].data[-200:]) == b"\x07" * 200 and bytes(idle[0].data[21:111]) == bytes(90)
+
+
+def test_a_join_that_cannot_be_made_falls_back_to_one_run(joined: Render, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mp3, "splice", lambda *a: False)
+    path = tmp_path / "one.mp3"
+    stats = encode_mp3(joined.mastered, path, Mp3Settings(), None)
+    assert stats.runs == 1
+    y = decode(path)
+    assert len(y) == len(joined.reference) and snr_db(y, joined.reference) > 20

@@ -203,6 +203,10 @@ def _store(cache: Path | None, key: str, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+class JoinError(Exception):
+    """Two runs' frames could not be joined (never seen in silence; encode_mp3 then encodes in one run)."""
+
+
 @dataclass
 class Encoded:
     data: bytes  # a run's MP3 frames
@@ -261,7 +265,7 @@ class Joiner:
                 self.pending = (data, offs, run.crcs, local, first_frame)
                 self.joins.append(join)
                 return
-        raise AudiobookError("MP3 runs could not be joined (bit reservoir); render with --jobs 1")
+        raise JoinError(f"no join of the bit reservoir near frame {cut_frame}")
 
     def finish(self, total_samples: int) -> None:
         """Write the last run and then the Info frame for the whole stream of `total_samples`."""
@@ -279,6 +283,15 @@ class Joiner:
 def encode_mp3(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None,
                jobs: int | None = None) -> EncodeStats:
     """Encode the mastered episode to `out` in runs on `jobs` threads (one per core), reusing cached runs."""
+    try:
+        return _encode_runs(m, out, settings, cache, jobs)
+    except JoinError:
+        whole = Mastered(m.samples, m.rate, [0, len(m.samples)], m.plan, m.spec)
+        return _encode_runs(whole, out, settings, cache, jobs)
+
+
+def _encode_runs(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None,
+                 jobs: int | None) -> EncodeStats:
     grid = Grid(m.rate, settings.rate)
     pool = ThreadPoolExecutor(max_workers=max(1, jobs or cpu_cores()))
     work = _jobs(m, grid, settings, pool)
