@@ -256,9 +256,9 @@ def frame_crcs(b: bytes | bytearray, offs: np.ndarray) -> np.ndarray:
     lengths = np.diff(offs)
     width = int(lengths.max()) + int(lengths.max()) % 2
     grid = np.zeros((n, width), dtype=np.uint8)  # each frame right-aligned: leading zeros change nothing
-    src = np.frombuffer(bytes(b), dtype=np.uint8)[offs[0] : offs[-1]]
-    row = np.repeat(np.arange(n) * width + width - lengths, lengths)
-    grid.reshape(-1)[row + np.arange(len(src)) - np.repeat(offs[:-1] - offs[0], lengths)] = src
+    src = np.frombuffer(b, dtype=np.uint8)
+    for k, (a, z) in enumerate(zip(offs[:-1].tolist(), offs[1:].tolist(), strict=True)):
+        grid[k, width - (z - a) :] = src[a:z]  # a copy per frame: an index array would cost 8 bytes a byte
     words = grid.view("<u2")
     table, crc = _pair_table(), np.zeros(n, dtype=np.uint16)
     for j in range(width // 2):
