@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -54,6 +55,7 @@ for line in sys.stdin:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
         print(json.dumps({"seconds": seconds, "rss": usage.ru_maxrss / 1024, "code": proc.returncode,
+                          "cpu": usage.ru_utime + usage.ru_stime, "load": os.getloadavg()[0],
                           "out": out.read(), "err": err.read()}), flush=True)
 """
 
@@ -74,10 +76,14 @@ class Launcher:
         r = json.loads(self._proc.stdout.readline())
         if r["code"] != 0:
             sys.exit(f"failed: {' '.join(cmd)}\n{r['err']}{r['out']}")
+        CPU["render"], CPU["load"] = r["cpu"], r["load"]
         return r["seconds"], r["rss"], r["err"]
 
 
 _launcher: Launcher | None = None
+# CPU seconds (user + system, with children) of the last render and the last floor, and the load average
+# when the last render ended: wall times on a machine shared with other work measure the neighbours too.
+CPU: dict[str, float] = {}
 
 
 def run(cmd: list[str], env: dict[str, str], cpus: set[int] | None = None) -> tuple[float, float, str]:
@@ -108,16 +114,17 @@ def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, flo
     cast = cast_script(script)
     lines, _ = script_lines(script, user_lexicon(None))
     engines = {p.engine: get_engine(p.engine) for p in cast.values()}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for line in lines:
         profile = cast[line.speaker]
         engines[profile.engine].synthesize(line.spoken, profile)
-    synth = time.perf_counter() - t0
+    synth, synth_cpu = time.perf_counter() - t0, time.process_time() - c0
     x = decode(episode, 22050)
     with tempfile.TemporaryDirectory() as d:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         encode([x], 22050, [Output(Path(d) / "floor.mp3", mp3_args(RenderOptions(bitrate=bitrate)))])
-        enc = time.perf_counter() - t0
+        enc, c1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["floor"] = synth_cpu + c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
     return synth, enc, synth + enc
 
 
@@ -148,12 +155,16 @@ def bench_article(article: Path, work: Path, extra: list[str], label: str, repea
                *extra]
         episode = work / "out" / f"{article.stem}.mp3"
         cold, rss_c, err = run(cmd, env)
+        cold_cpu, load = CPU["render"], CPU["load"]
         before = floor(article, episode, "96k")
+        floor_cpu = CPU["floor"]
         warm, rss_w, err_w = run(cmd, env)
         after = floor(article, episode, "96k")
         syn, enc, fl = ((a + b) / 2 for a, b in zip(before, after, strict=True))
+        floor_cpu = (floor_cpu + CPU["floor"]) / 2
         print(f"  run {i + 1}: cold {cold:.2f} s ({stages(err, cold)}); floor {fl:.2f} s "
-              f"(measured {before[2]:.2f} and {after[2]:.2f})", flush=True)
+              f"(measured {before[2]:.2f} and {after[2]:.2f}); ratio {cold / fl:.2f}x; CPU {cold_cpu:.2f} s vs "
+              f"floor's {floor_cpu:.2f} s ({cold_cpu / floor_cpu:.2f}x); load average {load:.1f}", flush=True)
         colds.append(cold)
         warms.append(warm)
         floors.append((syn, enc, fl))
@@ -196,12 +207,14 @@ def bench_edit(article: Path, work: Path, repeat: int = 1) -> dict[str, float]:
         lines[answers[1]] = re.sub(r"([.?!])", r" және тағы бір сөз\1", lines[answers[1]], count=1)
         copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
         seconds, _, err = run(cmd, env)
+        cpu, load = CPU["render"], CPU["load"]
         fl = floor(article, out / f"{article.stem}.mp3", "96k")[2]
         times.append(seconds)
         ratios.append(seconds / fl)
         print(f"  edit run {i + 1}: re-render {seconds:.2f} s ({stages(err, seconds)}); floor {fl:.2f} s; "
               f"ratio {seconds / fl:.2f}x [{pieces_synthesized(err)}; runs: {encoded_runs(cache) - before} "
-              f"encoded of {before}]", flush=True)
+              f"encoded of {before}]; CPU {cpu:.2f} s vs floor's {CPU['floor']:.2f} s "
+              f"({cpu / CPU['floor']:.2f}x); load average {load:.1f}", flush=True)
         shutil.rmtree(cache, ignore_errors=True)
     spread = f" (runs: {', '.join(f'{r:.2f}' for r in sorted(ratios))})" if repeat > 1 else ""
     print(f"edit one sentence of one answer, re-render: median {statistics.median(times):.2f} s, "
