@@ -32,7 +32,7 @@ import numpy as np
 
 from audiobook.audio import mp3
 from audiobook.audio.ffmpeg import ffmpeg_exe
-from audiobook.audio.master import Loudness, MasterPlan, _limiter, cell_peaks, grid_cell
+from audiobook.audio.master import CHUNK, Loudness, MasterPlan, _limiter, cell_peaks, grid_cell
 from audiobook.audio.runs import Grid
 from audiobook.errors import AudiobookError
 from audiobook.parallel import cpu_cores
@@ -78,11 +78,25 @@ def master_blocks(x: np.ndarray, rate: int, gain: float, spec: Loudness) -> Iter
     ceiling = 10 ** (spec.ceiling_dbtp / 20)
     limiter = None
     if len(x):
-        peaks = cell_peaks(x, ceiling / gain, cell)
+        peaks = _peaks(x, ceiling / gain, cell)
         if float(peaks.max()) * gain > ceiling:
             need = np.minimum(np.float32(ceiling / gain) / np.maximum(peaks, np.float32(1e-9)), np.float32(1.0))
             limiter = _limiter(need, max(1, round(spec.release * rate / cell)))
     return MasterPlan(gain, limiter, cell).blocks(x)
+
+
+def _peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
+    """master.cell_peaks a chunk at a time, each with a cell of context either side (the interpolator
+    needs 6 samples): the same peaks, on this thread alone, since the runs already keep every core busy."""
+    step = CHUNK // cell * cell
+    if len(x) <= step:
+        return cell_peaks(x, threshold, cell)
+    parts = []
+    for lo in range(0, len(x), step):
+        a = max(0, lo - cell)
+        p = cell_peaks(x[a : lo + step + cell], threshold, cell)
+        parts.append(p[(lo - a) // cell :][: -(-min(step, len(x) - lo) // cell)])
+    return np.concatenate(parts)
 
 
 def gain_steps(gain: float) -> list[int]:
