@@ -100,7 +100,7 @@ def write_episode(audio: Mastered, manifest: Manifest, opts: RenderOptions) -> l
         mp3 = stage.path(m["audio"])
         settings = Mp3Settings(opts.bitrate, opts.output_rate)
         done = encode_mp3(audio, mp3, settings, runs_cache(opts.no_cache), opts.jobs)
-        if opts.m4b:  # AAC stays one pass (its frames overlap and it has no reservoir-free join point)
+        if opts.m4b:  # one pass: joining AAC runs would need an MP4 edit list to trim its priming at each join
             meta = Path(tmp) / "chapters.txt"
             meta.write_text(ffmetadata(m), encoding="utf-8")
             m4b = stage.path(stem + ".m4b")
