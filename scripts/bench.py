@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,7 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from audiobook.audio.ffmpeg import Output, decode, encode
+import numpy as np
+
+from audiobook.audio.encode import Mastered
+from audiobook.audio.ffmpeg import Output, decode, encode, ffmpeg_exe
 from audiobook.package.episode import PackageSettings, mp3_args
 from audiobook.pipeline import load_script, script_lines
 from audiobook.text.normalize import user_lexicon
@@ -51,6 +55,7 @@ for line in sys.stdin:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
         print(json.dumps({"seconds": seconds, "rss": usage.ru_maxrss / 1024, "code": proc.returncode,
+                          "cpu": usage.ru_utime + usage.ru_stime, "load": os.getloadavg()[0],
                           "out": out.read(), "err": err.read()}), flush=True)
 """
 
@@ -71,10 +76,14 @@ class Launcher:
         r = json.loads(self._proc.stdout.readline())
         if r["code"] != 0:
             sys.exit(f"failed: {' '.join(cmd)}\n{r['err']}{r['out']}")
+        CPU["render"], CPU["load"] = r["cpu"], r["load"]
         return r["seconds"], r["rss"], r["err"]
 
 
 _launcher: Launcher | None = None
+# CPU seconds (user + system, with children) of the last render and the last floor, and the load average
+# when the last render ended: wall times on a machine shared with other work measure the neighbours too.
+CPU: dict[str, float] = {}
 
 
 def run(cmd: list[str], env: dict[str, str], cpus: set[int] | None = None) -> tuple[float, float, str]:
@@ -104,15 +113,16 @@ def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, flo
     cast = cast_script(script)
     lines, _ = script_lines(script, user_lexicon(None))
     voices = Voices(threads=None)  # each model loaded once, with the library's default threads
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for line in lines:
         voices.speak(line.spoken, cast[line.speaker])
-    synth = time.perf_counter() - t0
+    synth, synth_cpu = time.perf_counter() - t0, time.process_time() - c0
     x = decode(episode, 22050)
     with tempfile.TemporaryDirectory() as d:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         encode([x], 22050, [Output(Path(d) / "floor.mp3", mp3_args(PackageSettings(bitrate=bitrate)))])
-        enc = time.perf_counter() - t0
+        enc, c1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["floor"] = synth_cpu + c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
     return synth, enc, synth + enc
 
 
@@ -143,12 +153,16 @@ def bench_article(article: Path, work: Path, extra: list[str], label: str, repea
                *extra]
         episode = work / "out" / f"{article.stem}.mp3"
         cold, rss_c, err = run(cmd, env)
+        cold_cpu, load = CPU["render"], CPU["load"]
         before = floor(article, episode, "96k")
+        floor_cpu = CPU["floor"]
         warm, rss_w, err_w = run(cmd, env)
         after = floor(article, episode, "96k")
         syn, enc, fl = ((a + b) / 2 for a, b in zip(before, after, strict=True))
+        floor_cpu = (floor_cpu + CPU["floor"]) / 2
         print(f"  run {i + 1}: cold {cold:.2f} s ({stages(err, cold)}); floor {fl:.2f} s "
-              f"(measured {before[2]:.2f} and {after[2]:.2f})", flush=True)
+              f"(measured {before[2]:.2f} and {after[2]:.2f}); ratio {cold / fl:.2f}x; CPU {cold_cpu:.2f} s vs "
+              f"floor's {floor_cpu:.2f} s ({cold_cpu / floor_cpu:.2f}x); load average {load:.1f}", flush=True)
         colds.append(cold)
         warms.append(warm)
         floors.append((syn, enc, fl))
@@ -166,22 +180,44 @@ def bench_article(article: Path, work: Path, extra: list[str], label: str, repea
     return {"cold": cold, "warm": warm, "floor": fl, "rss": rss, "duration": manifest["duration"]}
 
 
-def bench_edit(article: Path, work: Path) -> None:
-    """Re-render after editing one answer: only that answer's changed sentences are synthesized."""
-    env = {**os.environ, "AUDIOBOOK_CACHE": str(work / "cache-edit")}
-    copy = work / "edit" / article.name
-    copy.parent.mkdir(exist_ok=True)
-    shutil.copy(article, copy)
-    cmd = [sys.executable, "-m", "audiobook", "render", str(copy), "-o", str(work / "edit-out")]
-    run(cmd, env)
-    lines = copy.read_text(encoding="utf-8").splitlines()
-    # The second answer's first paragraph: change its first sentence only.
-    answers = [i for i, ln in enumerate(lines) if ln.lstrip().startswith(("—", "–"))][1::2]
-    i = answers[1]
-    lines[i] = re.sub(r"([.?!])", r" және тағы бір сөз\1", lines[i], count=1)
-    copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    seconds, _, err = run(cmd, env)
-    print(f"edit one sentence of one answer, warm re-render: {seconds:.2f} s [{pieces_synthesized(err)}]")
+def encoded_runs(cache: Path) -> int:
+    """Encoded MP3 runs in a cache (audio.encode keeps them beside the pieces)."""
+    return len(list((cache / "runs").rglob("*.mp3")))
+
+
+def bench_edit(article: Path, work: Path, repeat: int = 1) -> dict[str, float]:
+    """Re-render after editing one sentence of one answer, against the floor measured beside it: only that
+    sentence is synthesized and only the runs whose audio changed are encoded."""
+    times, ratios = [], []
+    for i in range(repeat):
+        cache = work / f"cache-edit-{i}"
+        env = {**os.environ, "AUDIOBOOK_CACHE": str(cache)}
+        copy = work / f"edit-{i}" / article.name
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy(article, copy)
+        out = work / f"edit-out-{i}"
+        cmd = [sys.executable, "-m", "audiobook", "render", str(copy), "-o", str(out), "--timings"]
+        run(cmd, env)
+        before = encoded_runs(cache)
+        lines = copy.read_text(encoding="utf-8").splitlines()
+        # The second answer's first paragraph: change its first sentence only.
+        answers = [k for k, ln in enumerate(lines) if ln.lstrip().startswith(("—", "–"))][1::2]
+        lines[answers[1]] = re.sub(r"([.?!])", r" және тағы бір сөз\1", lines[answers[1]], count=1)
+        copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        seconds, _, err = run(cmd, env)
+        cpu, load = CPU["render"], CPU["load"]
+        fl = floor(article, out / f"{article.stem}.mp3", "96k")[2]
+        times.append(seconds)
+        ratios.append(seconds / fl)
+        print(f"  edit run {i + 1}: re-render {seconds:.2f} s ({stages(err, seconds)}); floor {fl:.2f} s; "
+              f"ratio {seconds / fl:.2f}x [{pieces_synthesized(err)}; runs: {encoded_runs(cache) - before} "
+              f"encoded of {before}]; CPU {cpu:.2f} s vs floor's {CPU['floor']:.2f} s "
+              f"({cpu / CPU['floor']:.2f}x); load average {load:.1f}", flush=True)
+        shutil.rmtree(cache, ignore_errors=True)
+    spread = f" (runs: {', '.join(f'{r:.2f}' for r in sorted(ratios))})" if repeat > 1 else ""
+    print(f"edit one sentence of one answer, re-render: median {statistics.median(times):.2f} s, "
+          f"ratio to floor {statistics.median(ratios):.2f}x{spread}")
+    return {"edit": statistics.median(times), "ratio": statistics.median(ratios)}
 
 
 def kazakh_phonemes(model: Path, work: Path) -> Path:
@@ -214,13 +250,110 @@ def bench_piper(article: Path, work: Path, model: Path) -> None:
     print(f"piper speedup 2 cores over 1: {times[1] / times[2]:.2f}x")
 
 
+def mastered_episode(article: Path) -> Mastered:
+    """The article through the real stages up to the mastered episode, as a render makes it."""
+    from audiobook.audio.assemble import assemble
+    from audiobook.audio.master import Loudness, plan_master
+    from audiobook.audio.runs import Grid, align
+    from audiobook.voice.synth import cache_root, synthesize_all
+
+    script = load_script(article)
+    cast = cast_script(script)
+    lines, _ = script_lines(script, user_lexicon(None))
+    pieces, _ = synthesize_all([(ln.spoken, cast[ln.speaker]) for ln in lines], cache_root()[0], 22050)
+    ep = assemble(lines, pieces, [c.title for c in script.chapters], 22050)
+    ep, bounds = align(ep, Grid(22050, 44100))
+    return Mastered(ep.samples, 22050, bounds, plan_master(ep.samples, 22050, Loudness()), Loudness())
+
+
+def spectral_error(y: np.ndarray, ref: np.ndarray, rate: int, band: tuple[float, float]) -> float:
+    """Log-spectral distance (dB) between `y` and `ref` over `band`, on 46 ms Hann frames (hop 23 ms) where
+    the reference is within 40 dB of its loudest frame: the speech, not the pauses."""
+    size, hop = 2048, 1024
+    window = np.hanning(size).astype(np.float32)
+    lo, hi = (int(f * size / rate) for f in band)
+    frames = (min(len(y), len(ref)) - size) // hop
+    sums, powers = [], []
+    for start in range(0, frames, 512):  # chunks of frames: bounded memory
+        idx = (np.arange(start, min(frames, start + 512)) * hop)[:, None] + np.arange(size)
+        py = np.abs(np.fft.rfft(y[idx] * window, axis=1)[:, lo:hi]) ** 2
+        pr = np.abs(np.fft.rfft(ref[idx] * window, axis=1)[:, lo:hi]) ** 2
+        floor = 1e-10 * max(float(pr.max()), 1e-20)
+        d = 10 * np.log10((py + floor) / (pr + floor))
+        sums.append(np.sqrt(np.mean(d**2, axis=1)))
+        powers.append(pr.sum(axis=1))
+    lsd, power = np.concatenate(sums), np.concatenate(powers)
+    speech = power > power.max() * 1e-4
+    return float(lsd[speech].mean())
+
+
+def cpu_seconds(cmd: list[str], data: bytes) -> float:
+    """User + system CPU time of one command fed `data`: on a machine shared with other work, wall time
+    measures the neighbours as much as the encoder."""
+    with tempfile.TemporaryFile() as f:
+        f.write(data)
+        f.seek(0)
+        proc = subprocess.Popen(cmd, stdin=f)
+        _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_quality(article: Path, repeat: int) -> None:
+    """LAME's quality levels (ffmpeg's -compression_level) at 96 kbps on the episode's mastered speech:
+    decoded against the mastered PCM (loudness difference, log-spectral distance, waveform SNR), and the
+    time of one single-threaded encode (median of `repeat`)."""
+    import soxr
+
+    from audiobook.audio.master import integrated_loudness
+
+    m = mastered_episode(article)
+    x = np.concatenate(list(m.blocks(m.plan.gain)))
+    ref = soxr.resample(x, 22050, 44100, quality="VHQ").astype(np.float32)
+    loud_ref = integrated_loudness(ref, 44100)
+    pcm = x.astype("<f4").tobytes()
+    print(f"quality levels on {len(x) / 22050 / 60:.1f} min of mastered speech, 96 kbps mono 44.1 kHz; "
+          f"CPU time (user + system) of one single-threaded ffmpeg, {repeat} rounds over the levels")
+    print("| -compression_level (LAME -q) | encode CPU s, min (median) | loudness diff LU | LSD 50 Hz-8 kHz dB "
+          "| LSD 8-11 kHz dB "
+          "| SNR dB |")
+    print("|---|---|---|---|---|---|")
+    levels: list[int | None] = [None, *range(10)]
+    times: dict[int | None, list[float]] = {q: [] for q in levels}
+    with tempfile.TemporaryDirectory() as d:
+        for _ in range(repeat):  # round-robin, so the machine's drift falls on every level alike
+            for q in levels:
+                level = [] if q is None else ["-compression_level", str(q)]
+                cmd = [ffmpeg_exe(), "-v", "error", "-y", "-f", "f32le", "-ar", "22050", "-ac", "1", "-i", "pipe:0",
+                       "-af", "aresample=44100:resampler=soxr", "-c:a", "libmp3lame", "-b:a", "96k", *level,
+                       str(Path(d) / f"q{q}.mp3")]
+                times[q].append(cpu_seconds(cmd, pcm))
+        seen: dict[bytes, str] = {}
+        for q in levels:
+            out = Path(d) / f"q{q}.mp3"
+            name = "default" if q is None else str(q)
+            same = seen.setdefault(out.read_bytes(), name)
+            y = decode(out, 44100)[: len(ref)]
+            err = y - ref
+            snr = 10 * np.log10(np.sum(ref.astype(np.float64) ** 2) / np.sum(err.astype(np.float64) ** 2))
+            print(f"| {name}{'' if same == name else f' (= {same}, same bytes)'} | {min(times[q]):.2f} "
+                  f"({statistics.median(times[q]):.2f}) | {integrated_loudness(y, 44100) - loud_ref:+.3f} "
+                  f"| {spectral_error(y, ref, 44100, (50, 8000)):.2f} "
+                  f"| {spectral_error(y, ref, 44100, (8000, 11000)):.2f} | {snr:.1f} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("article", type=Path)
     ap.add_argument("--piper-model", type=Path, help="a Piper .onnx voice for the parallel-speedup run")
     ap.add_argument("--skip-long", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="runs of the interview, medians reported")
+    ap.add_argument("--quality", action="store_true", help="only compare LAME's quality levels on the episode")
     args = ap.parse_args()
+    if args.quality:
+        bench_quality(args.article, args.repeat)
+        return
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     run([sys.executable, "-c", "pass"], dict(os.environ))  # start the launcher while the bench is small
     with tempfile.TemporaryDirectory(prefix="audiobook-bench-") as d:
@@ -230,7 +363,7 @@ def main() -> None:
             long = bench_article(make_long(args.article, work / f"{args.article.stem}-x10.txt"), work, [], "x10")
             print(f"ten times the text: {long['cold'] / short['cold']:.2f}x the time "
                   f"(audio {long['duration'] / short['duration']:.2f}x, floor {long['floor'] / short['floor']:.2f}x)")
-        bench_edit(args.article, work)
+        bench_edit(args.article, work, args.repeat)
         if args.piper_model:
             bench_piper(args.article, work, args.piper_model)
 

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 
 from audiobook.audio.assemble import Episode, Line, assemble
+from audiobook.audio.encode import Mastered
+from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.pcm import Pcm, write_wav
 from audiobook.package.episode import PackageSettings, build_manifest, write_episode
 from audiobook.package.manifest import Manifest, Show
@@ -46,7 +48,9 @@ def make_episode(
     """Render S.mp3 and everything beside it into `folder` (`script`: as for `make_manifest`)."""
     settings = PackageSettings(bitrate="64k", show=show, cover=cover)
     manifest, episode = _build(folder.parent / f".pieces-{stem}", stem, title, day, freq, settings, **script)
-    write_episode([episode.samples.astype(np.float32) / 32768], RATE, manifest, folder, settings)
+    plan = plan_master(episode.samples, RATE, Loudness())
+    mastered = Mastered(episode.samples, RATE, [0, len(episode.samples)], plan, Loudness())
+    write_episode(mastered, manifest, folder, settings)
     return manifest
 
 

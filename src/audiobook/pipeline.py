@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from audiobook.audio.assemble import Episode, Line, Pacing, assemble
+from audiobook.audio.encode import Mastered, runs_cache
 from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.music import level_under_speech
+from audiobook.audio.runs import Grid, align
 from audiobook.errors import AudiobookError
 from audiobook.package.episode import PackageSettings, build_manifest, write_episode
 from audiobook.text.script import Script
@@ -117,6 +119,7 @@ def render(
     finally:
         if tmp is not None:
             tmp.cleanup()
+    episode, bounds = align(episode, Grid(ASSEMBLY_RATE, opts.package.output_rate))  # runs cut on the MP3 frame grid
     t["assemble"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
@@ -129,7 +132,8 @@ def render(
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     manifest = build_manifest(script, episode, cast, opts.name or input_stem(source), opts.package)
-    outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts.outdir, opts.package)
+    mastered = Mastered(episode.samples, episode.sample_rate, bounds, plan, opts.loudness)
+    outputs = write_episode(mastered, manifest, opts.outdir, opts.package, runs_cache(opts.no_cache), opts.jobs)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
     return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()),

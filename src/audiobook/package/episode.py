@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from audiobook.audio.assemble import Episode
+from audiobook.audio.encode import Mastered, Mp3Settings, encode_mp3
 from audiobook.audio.ffmpeg import Output, encode
 from audiobook.package.id3 import write_m4b_cover, write_tags
 from audiobook.package.manifest import ChapterEntry, CueEntry, Manifest, SegmentEntry, Show, Sidecars, SpeakerEntry
@@ -119,20 +117,22 @@ def ffmetadata(m: Manifest) -> str:
 
 
 def write_episode(
-    blocks: Iterable[np.ndarray], rate: int, manifest: Manifest, outdir: Path, settings: PackageSettings
+    audio: Mastered, manifest: Manifest, outdir: Path, settings: PackageSettings, runs: Path | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
-    """Encode the mastered `blocks` into `outdir` and write every file under a temporary name, then rename
-    them all; returns the final paths, the MP3 first."""
+    """Encode the mastered `audio` (the MP3 in runs, reusing those cached in `runs`: audio.encode) into
+    `outdir` and write every file under a temporary name, then rename them all; returns the final paths,
+    the MP3 first."""
     stem, cover = manifest.stem, settings.cover
     with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp:
         mp3 = stage.path(manifest.audio)
-        outputs = [Output(mp3, mp3_args(settings))]
-        if settings.m4b:
+        done = encode_mp3(audio, mp3, Mp3Settings(settings.bitrate, settings.output_rate), runs, jobs)
+        if settings.m4b:  # one pass: joining AAC runs would need an MP4 edit list to trim its priming at each join
             meta = Path(tmp) / "chapters.txt"
             meta.write_text(ffmetadata(manifest), encoding="utf-8")
             m4b = stage.path(stem + ".m4b")
-            outputs.append(Output(m4b, m4b_args(settings), ["-f", "ffmetadata", "-i", str(meta)]))
-        encode(blocks, rate, outputs)
+            encode(audio.blocks(done.gain), audio.rate,
+                   [Output(m4b, m4b_args(settings), ["-f", "ffmetadata", "-i", str(meta)])])
         if cover is None:
             cover = make_cover(cover_heading(manifest), manifest.title, stage.path(stem + COVER_SUFFIX))
         else:

@@ -75,7 +75,7 @@ def moving_mean(x: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def _limiter(need: np.ndarray, radius: int) -> np.ndarray:
+def limiter_gain(need: np.ndarray, radius: int) -> np.ndarray:
     """Gain curve on the grid: a moving minimum one cell wider than the moving average that smooths it, so
     every cell's smoothed gain, and any interpolation between neighbours, stays at or below its need."""
     g = moving_mean(moving_min(need, 2 * radius + 3), 2 * radius + 1)
@@ -111,7 +111,7 @@ def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> Master
             need = np.maximum(peaks, np.float32(1e-9))
             np.divide(np.float32(ceiling / gain), need, out=need)
             np.minimum(need, np.float32(1.0), out=need)
-            limiter = _limiter(need, radius)
+            limiter = limiter_gain(need, radius)
             del need
             lost = limiter[: len(cells)] ** 2
             np.subtract(np.float32(1.0), lost, out=lost)

@@ -1,0 +1,344 @@
+"""The MP3 encoded in runs on every core, each run cached, joined into one gapless file.
+
+Each run (audio.runs) is mastered on its own: the episode's gain, quantized to GAIN_STEP_DB, and a limiter
+worked out over the run alone, on a cell grid that starts at the run. The limiter acts within ~10 ms of a
+peak and every run starts and ends in a silent pause, so this is the episode-wide limiter, but a run's
+mastered audio depends only on its own samples and the gain step, never on where it sits. An edit then
+changes the PCM of the runs it touches and no other, unless it moves the episode's loudness so far that
+the nearest gain step changes: among the steps within GAIN_SLACK_DB of the planned gain, the one with the
+most runs already in the cache is taken (the loudness stays within that slack of the target).
+
+Each run is encoded with CONTEXT_FRAMES of its neighbours' audio around it, starting on the output's
+frame grid, by the bundled ffmpeg's libmp3lame, in parallel. A run's frames then sit on the same grid as a
+single encode's, offset by whole frames: the joined file keeps each run's frames from its cut to the next
+cut, frames that LAME encoded with real signal on both sides, and `mp3.splice` carries the bit reservoir
+across each join. One Info/LAME header gives decoders the frame count, byte count, seek table, and the
+delay and padding that trim the joined stream to exactly the mastered episode's samples.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from audiobook.audio import mp3
+from audiobook.audio.ffmpeg import ffmpeg_exe
+from audiobook.audio.master.chunks import CHUNK
+from audiobook.audio.master.plan import Loudness, MasterPlan, grid_cell, limiter_gain
+from audiobook.audio.master.truepeak import cell_peaks
+from audiobook.audio.runs import Grid
+from audiobook.errors import AudiobookError
+from audiobook.parallel import cpu_cores
+
+FORMAT = "3"  # bump when a run's encoding changes in a way its key does not capture
+GAIN_STEP_DB = 0.1
+GAIN_SLACK_DB = 0.15
+DEFAULT_QUALITY = 7  # LAME -q for speech at 96 kbps, chosen by measurement (docs/benchmarks.md)
+
+
+@dataclass(frozen=True)
+class Mp3Settings:
+    bitrate: str = "96k"
+    rate: int = 44100
+    quality: int = DEFAULT_QUALITY  # ffmpeg's -compression_level for libmp3lame = LAME's -q (0 best, 9 fastest)
+
+    def args(self) -> list[str]:
+        return ["-c:a", "libmp3lame", "-b:a", self.bitrate, "-compression_level", str(self.quality),
+                "-write_xing", "0", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
+
+
+@dataclass
+class Mastered:
+    """The assembled episode, its run bounds (audio.runs.align) and its master plan: mastered run by run."""
+
+    samples: np.ndarray  # int16, assembly rate
+    rate: int
+    bounds: list[int]  # [0, cut, ..., len(samples)]
+    plan: MasterPlan
+    spec: Loudness
+
+    def blocks(self, gain: float) -> Iterator[np.ndarray]:
+        """The whole mastered episode at `gain` (EncodeStats.gain), run by run, as the MP3 carries it: for
+        the M4B, and for checks."""
+        for lo, hi in zip(self.bounds, self.bounds[1:], strict=False):
+            yield from master_blocks(self.samples[lo:hi], self.rate, gain, self.spec)
+
+
+def master_blocks(x: np.ndarray, rate: int, gain: float, spec: Loudness) -> Iterator[np.ndarray]:
+    """Gain, then a limiter planned on these samples alone (cells from the first sample): float32 blocks, so
+    a run costs no more memory than its PCM."""
+    cell = grid_cell(rate)
+    ceiling = 10 ** (spec.ceiling_dbtp / 20)
+    limiter = None
+    if len(x):
+        peaks = _peaks(x, ceiling / gain, cell)
+        if float(peaks.max()) * gain > ceiling:
+            need = np.minimum(np.float32(ceiling / gain) / np.maximum(peaks, np.float32(1e-9)), np.float32(1.0))
+            limiter = limiter_gain(need, max(1, round(spec.release * rate / cell)))
+    return MasterPlan(gain, limiter, cell).blocks(x)
+
+
+def _peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
+    """master.cell_peaks a chunk at a time, each with a cell of context either side (the interpolator
+    needs 6 samples): the same peaks, on this thread alone, since the runs already keep every core busy."""
+    step = CHUNK // cell * cell
+    if len(x) <= step:
+        return cell_peaks(x, threshold, cell)
+    parts = []
+    for lo in range(0, len(x), step):
+        a = max(0, lo - cell)
+        p = cell_peaks(x[a : lo + step + cell], threshold, cell)
+        parts.append(p[(lo - a) // cell :][: -(-min(step, len(x) - lo) // cell)])
+    return np.concatenate(parts)
+
+
+def gain_steps(gain: float) -> list[int]:
+    """Quantized gain steps within the slack of `gain`, nearest first."""
+    db = 20 * np.log10(gain)
+    lo, hi = int(np.ceil((db - GAIN_SLACK_DB) / GAIN_STEP_DB)), int(np.floor((db + GAIN_SLACK_DB) / GAIN_STEP_DB))
+    return sorted(range(lo, hi + 1), key=lambda k: abs(k * GAIN_STEP_DB - db)) or [round(db / GAIN_STEP_DB)]
+
+
+def step_gain(k: int) -> float:
+    return float(10 ** (k * GAIN_STEP_DB / 20))
+
+
+@dataclass(frozen=True)
+class Job:
+    index: int
+    lo: int  # assembly samples encoded: the run and its context
+    hi: int
+    first_frame: int  # the global frame its encode starts on
+    digest: str  # of its PCM and everything else that decides its mastering
+
+
+@dataclass
+class EncodeStats:
+    runs: int = 0
+    encoded: int = 0  # runs encoded this time (the rest came from the cache)
+    gain_db: float = 0.0
+    gain: float = 1.0  # linear, as applied
+    quality: int = DEFAULT_QUALITY
+
+
+def runs_cache(no_cache: bool) -> Path | None:
+    """Encoded runs live beside the synthesis pieces, under the same cache root."""
+    if no_cache:
+        return None
+    from audiobook.voice.synth import cache_root
+
+    root = cache_root(False)[0].parent / "runs"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _jobs(m: Mastered, grid: Grid, settings: Mp3Settings, pool: ThreadPoolExecutor) -> list[Job]:
+    """Every run with its context and the digest of all that decides its encoding (hashed on the pool:
+    hashlib releases the GIL)."""
+    before, after = grid.context()
+    n = len(m.samples)
+    params = f"{FORMAT}|{m.rate}|{settings}|{m.spec.ceiling_dbtp}|{m.spec.release}|{ffmpeg_exe()}"
+    spans = []
+    for i, (a, b) in enumerate(zip(m.bounds, m.bounds[1:], strict=False)):
+        spans.append((max(0, a - before), n if i == len(m.bounds) - 2 else min(n, b + after)))
+
+    def digest(span: tuple[int, int]) -> str:
+        h = hashlib.sha256(params.encode())
+        h.update(f"|{span[0] == 0}|{span[1] == n}|".encode())
+        h.update(np.ascontiguousarray(m.samples[span[0] : span[1]]).data)
+        return h.hexdigest()
+
+    return [Job(i, lo, hi, grid.out(lo) // grid.frame, d)
+            for i, ((lo, hi), d) in enumerate(zip(spans, pool.map(digest, spans), strict=True))]
+
+
+def _key(job: Job, step: int) -> str:
+    return hashlib.sha256(f"{job.digest}|{step}".encode()).hexdigest()
+
+
+def _encode_run(m: Mastered, job: Job, gain: float, settings: Mp3Settings) -> bytes:
+    """One run's MP3: float samples straight to LAME, resampled in ffmpeg (soxr, aligned at the first
+    sample: a run starts on the output grid, so its samples land where a single encode puts them)."""
+    resample = ["-af", f"aresample={settings.rate}:resampler=soxr"] if settings.rate != m.rate else []
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(m.rate), "-ac", "1",
+           "-i", "pipe:0", *resample, *settings.args(), "pipe:1"]
+    # The MP3 goes to a temporary file, so the PCM can be written block by block with no reader thread.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=err)
+        assert proc.stdin is not None
+        try:
+            for block in master_blocks(m.samples[job.lo : job.hi], m.rate, gain, m.spec):
+                proc.stdin.write(block.astype("<f4", copy=False).tobytes())
+        except BrokenPipeError:
+            pass  # ffmpeg's own message is reported below
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
+        code = proc.wait()
+        out.seek(0)
+        data = out.read()
+        err.seek(0)
+        msg = err.read().decode(errors="replace").strip().splitlines()
+    if code != 0 or not data:
+        raise AudiobookError(f"ffmpeg failed encoding MP3 ({msg[-1] if msg else '?'}); check --bitrate")
+    return data
+
+
+def _cached(cache: Path | None, key: str) -> bytes | None:
+    if cache is None:
+        return None
+    try:
+        return (cache / key[:2] / f"{key}.mp3").read_bytes()
+    except OSError:
+        return None
+
+
+def _store(cache: Path | None, key: str, data: bytes) -> None:
+    if cache is None:
+        return
+    path = cache / key[:2] / f"{key}.mp3"
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)  # atomic: renders may share the cache
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class JoinError(Exception):
+    """Two runs' frames could not be joined (never seen in silence; encode_mp3 then encodes in one run)."""
+
+
+@dataclass
+class Encoded:
+    data: bytes  # a run's MP3 frames
+    offsets: np.ndarray  # frame starts and the end (mp3.scan)
+    crcs: np.ndarray  # CRC up to each frame boundary (mp3.frame_crcs)
+
+
+class Joiner:
+    """Writes runs' frames to `out` as they come. Each run is kept until the next arrives: the join moves the
+    reservoir bytes of the next run into the last frames kept from this one."""
+
+    HOLD = 6  # frames either side of a join that the reservoir can reach (at most 511 bytes back)
+
+    def __init__(self, out: Path, grid: Grid) -> None:
+        self.grid = grid
+        self.file = out.open("wb")
+        # The last run: its bytes, frame offsets, prefix CRCs, first frame kept, global index of its frame 0.
+        self.pending: tuple[bytes, np.ndarray, np.ndarray, int, int] | None = None
+        self.sizes: list[np.ndarray] = []  # of the frames written
+        self.crc = 0
+        self.header: mp3.Header | None = None
+        self.joins: list[int] = []  # global frame where each later run's frames begin
+
+    def _write(self, chunk: bytes, sizes: np.ndarray, crc: int | None = None) -> None:
+        """Frames' bytes; `crc`: their CRC where known (from the run's prefix CRCs)."""
+        if not chunk:
+            return
+        if self.header is None:
+            self.header = mp3.parse_header(chunk)
+            self.file.write(bytes(mp3.info_header(self.header)[1].length))  # room for the Info frame
+        self.file.write(chunk)
+        self.crc = mp3.crc16_continue(self.crc, chunk) if crc is None else mp3.crc16_join(self.crc, len(chunk), crc)
+        self.sizes.append(sizes)
+
+    def add(self, run: Encoded, first_frame: int, cut_frame: int | None) -> None:
+        """A run's frames, its encode starting on global frame `first_frame`; `cut_frame`: the global frame
+        its run starts on (None: the first run)."""
+        data, offs = run.data, run.offsets
+        if self.pending is None or cut_frame is None:
+            self.pending = (data, offs, run.crcs, 0, first_frame)
+            return
+        pdata, poffs, pcrcs, ptake, pfirst = self.pending
+        for join in (cut_frame, cut_frame + 1, cut_frame - 1, cut_frame + 2, cut_frame - 2):
+            local, held = join - first_frame, join - pfirst  # frame indices in this run and the one before
+            if local < 2 or local >= len(offs) - 1 or held - self.HOLD < ptake or held > len(poffs) - 1:
+                continue
+            lo = max(0, local - self.HOLD)
+            tail = [mp3.frame(pdata, int(poffs[k]), int(poffs[k + 1])) for k in range(held - self.HOLD, held)]
+            head = [mp3.frame(data, int(offs[k]), int(offs[k + 1])) for k in range(lo, local + 1)]
+            if mp3.splice(tail, head, local - lo):
+                keep = held - self.HOLD
+                self._write(pdata[poffs[ptake] : poffs[keep]], np.diff(poffs[ptake : keep + 1]),
+                            mp3.slice_crc(pcrcs, poffs, ptake, keep))
+                self._write(b"".join(bytes(f.data) for f in tail[: self.HOLD]),
+                            np.array([len(f.data) for f in tail[: self.HOLD]], dtype=np.int64))
+                self.pending = (data, offs, run.crcs, local, first_frame)
+                self.joins.append(join)
+                return
+        raise JoinError(f"no join of the bit reservoir near frame {cut_frame}")
+
+    def finish(self, total_samples: int) -> None:
+        """Write the last run and then the Info frame for the whole stream of `total_samples`."""
+        assert self.pending is not None
+        data, offs, crcs, take, _ = self.pending
+        self._write(data[offs[take] :], np.diff(offs[take:]), mp3.slice_crc(crcs, offs, take, len(offs) - 1))
+        assert self.header is not None
+        sizes = np.concatenate(self.sizes)
+        padding = len(sizes) * self.grid.frame - mp3.ENCODER_DELAY - total_samples
+        self.file.seek(0)
+        self.file.write(mp3.info_frame_from(self.header, sizes, self.crc, mp3.ENCODER_DELAY, padding))
+        self.file.close()
+
+
+def encode_mp3(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None,
+               jobs: int | None = None) -> EncodeStats:
+    """Encode the mastered episode to `out` in runs on `jobs` threads (one per core), reusing cached runs."""
+    try:
+        return _encode_runs(m, out, settings, cache, jobs)
+    except JoinError:
+        whole = Mastered(m.samples, m.rate, [0, len(m.samples)], m.plan, m.spec)
+        return _encode_runs(whole, out, settings, cache, jobs)
+
+
+def _encode_runs(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None,
+                 jobs: int | None) -> EncodeStats:
+    grid = Grid(m.rate, settings.rate)
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs or cpu_cores()))
+    work = _jobs(m, grid, settings, pool)
+    steps = gain_steps(m.plan.gain)
+    # The gain step that most cached runs were mastered with, nearest the plan on a tie.
+    step = max(steps, key=lambda k: sum(_cached_exists(cache, _key(j, k)) for j in work))
+    gain = step_gain(step)
+    stats = EncodeStats(len(work), 0, step * GAIN_STEP_DB, gain, settings.quality)
+
+    def one(job: Job) -> Encoded:
+        key = _key(job, step)
+        data = _cached(cache, key)
+        if data is None:
+            data = _encode_run(m, job, gain, settings)
+            _store(cache, key, data)
+            stats.encoded += 1
+        offs = mp3.scan(data)
+        return Encoded(data, offs, mp3.frame_crcs(data, offs))  # here, on the worker, beside the encodes
+
+    joiner = Joiner(out, grid)
+    try:
+        with pool:
+            for job, run in zip(work, pool.map(one, work), strict=True):
+                cut = None if job.index == 0 else grid.out(m.bounds[job.index]) // grid.frame
+                joiner.add(run, job.first_frame, cut)
+        joiner.finish(grid.out(len(m.samples)))
+    finally:
+        joiner.file.close()
+        pool.shutdown(cancel_futures=True)
+    return stats
+
+
+def _cached_exists(cache: Path | None, key: str) -> bool:
+    return cache is not None and (cache / key[:2] / f"{key}.mp3").is_file()
