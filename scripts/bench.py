@@ -119,10 +119,10 @@ def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, flo
     synth, synth_cpu = time.perf_counter() - t0, time.process_time() - c0
     x = decode(episode, 22050)
     with tempfile.TemporaryDirectory() as d:
-        t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         encode([x], 22050, [Output(Path(d) / "floor.mp3", mp3_args(PackageSettings(bitrate=bitrate)))])
-        enc, c1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
-    CPU["floor"] = synth_cpu + c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
+        enc, r1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["floor"] = synth_cpu + r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
     return synth, enc, synth + enc
 
 

@@ -129,7 +129,8 @@ class DevTools:
             raise TimeoutError from exc
         except (websocket.WebSocketConnectionClosedException, OSError) as exc:
             raise CheckFailed("Chromium closed the DevTools connection (did the browser crash?)") from exc
-        return json.loads(message)
+        data: dict[str, Any] = json.loads(message)
+        return data
 
     def call(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
              timeout: float = 15.0) -> dict[str, Any]:
@@ -150,7 +151,8 @@ class DevTools:
             if data.get("id") == msg["id"]:
                 if "error" in data:
                     raise CheckFailed(f"DevTools {method}: {data['error'].get('message')}")
-                return data.get("result", {})
+                result: dict[str, Any] = data.get("result", {})
+                return result
             if "method" in data:
                 self.events.append(data)
 

@@ -185,7 +185,8 @@ def _pair_table() -> np.ndarray:
     t = _crc_table()
     v = np.arange(1 << 16, dtype=np.uint32)
     c = t[v & 0xFF].astype(np.uint32)
-    return (t[(c ^ (v >> 8)) & 0xFF] ^ (c >> 8)).astype(np.uint16)
+    pairs: np.ndarray = (t[(c ^ (v >> 8)) & 0xFF] ^ (c >> 8)).astype(np.uint16)
+    return pairs
 
 
 def _apply(cols: list[int] | tuple[int, ...], crc: int) -> int:

@@ -42,10 +42,14 @@ class PackageSettings:
         return "epub" in self.formats
 
 
+def r3(v: float) -> float:
+    """Milliseconds: the precision of every consumer of the manifest."""
+    return round(v, 3)
+
+
 def build_manifest(
     script: Script, ep: Episode, cast: dict[str, VoiceProfile], stem: str, settings: PackageSettings
 ) -> Manifest:
-    r3 = lambda v: round(v, 3)  # noqa: E731 - milliseconds are the precision of every consumer
     names = {key: stem + suffix for suffix, key in SIDECAR_KEYS.items()}
     return Manifest(
         title=script.title,

@@ -295,16 +295,16 @@ def _build(data: Any, f: _File, check_voice: VoiceCheck | None) -> Script:
     for i, d in enumerate(raw_segments):
         at = ("segments", i)
         _keys(f, d, _SEGMENT_KEYS, at)
-        sid = d.get("speaker")
-        if not isinstance(sid, str) or sid not in by_id:
-            raise f.error((*at, "speaker"), f"unknown speaker {sid!r} in segment {i}; use one of "
+        said = d.get("speaker")
+        if not isinstance(said, str) or said not in by_id:
+            raise f.error((*at, "speaker"), f"unknown speaker {said!r} in segment {i}; use one of "
                           f"{', '.join(by_id)} or add it under speakers")
-        role = by_id[sid].role
+        role = by_id[said].role
         if "role" in d and d["role"] is not None:
             given = _role(f, d["role"], (*at, "role"))
             if given != role:
                 warnings.append(f"{f.path}:{f.line(*at, 'role')}: segment {i} role '{given}' does not match "
-                                f"speaker '{sid}' ({role}); the speaker's role is used")
+                                f"speaker '{said}' ({role}); the speaker's role is used")
         text = _str(f, d, "text", at)
         while ch + 1 < len(chapters) and chapters[ch + 1].first_segment <= i:
             ch += 1
@@ -313,6 +313,6 @@ def _build(data: Any, f: _File, check_voice: VoiceCheck | None) -> Script:
             raise f.error((*at, "chapter"), f"segment {i} says chapter: {given_ch!r}, but the chapters' "
                           f"first_segment put it in chapter {ch}; make them agree, or delete the segments' "
                           "chapter: lines (first_segment decides)")
-        segments.append(Segment(speaker=sid, role=role, text=text, chapter=ch))
+        segments.append(Segment(speaker=said, role=role, text=text, chapter=ch))
     return Script(title=title, date=when, lead=lead, speakers=speakers, segments=segments,
                   chapters=chapters, warnings=warnings)

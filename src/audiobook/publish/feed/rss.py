@@ -102,12 +102,13 @@ def build(show: Show, episodes: list[FeedEpisode], folder: Path, base: str, buil
     if show.email:
         fg.podcast.itunes_owner(name=show.author or show.title, email=show.email)
     fg.podcast.itunes_type("episodic")
-    ext: _Podcast20Extension = fg.podcast20  # type: ignore[attr-defined]
+    ext: _Podcast20Extension = fg.podcast20
     ext.explicit = bool(show.explicit)
     ext.guid = str(uuid.uuid5(_PODCAST_GUID_NS, feed_url.split("://", 1)[1].rstrip("/")))
     for ep in episodes:
         _item(fg.add_entry(order="append"), ep, folder, base)
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    xml: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return xml
 
 
 def _item(fe: FeedEntry, ep: FeedEpisode, folder: Path, base: str) -> None:
@@ -124,7 +125,7 @@ def _item(fe: FeedEntry, ep: FeedEpisode, folder: Path, base: str) -> None:
     art = episode_image(folder, base, m.show)
     if art:
         fe.podcast.itunes_image(art)
-    entry_ext: _Podcast20EntryExtension = fe.podcast20  # type: ignore[attr-defined]
+    entry_ext: _Podcast20EntryExtension = fe.podcast20
     if "chapters" in ep.sidecars:
         entry_ext.chapters = base + quote(ep.sidecars["chapters"].name)
     for kind, (mime, rel) in _TRANSCRIPT_TYPES.items():
