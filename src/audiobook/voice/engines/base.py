@@ -124,6 +124,30 @@ class Engine(Protocol):
 # --- helpers for engine modules ----------------------------------------------------------------------------
 
 
+class ModelFileEngine:
+    """What the neural engines share: settings naming a `model` file (and a `speaker`), checked by the
+    engine's own `model_paths` before any synthesis."""
+
+    settings_type: type[Settings]
+    model_hint = 'model = "path/to/model"'  # what the "no model given" message says to add
+
+    def parse(self, table: Mapping[str, Any], base: Path, where: str) -> Any:
+        if table.get("model") is None:
+            raise AudiobookError(f"{where}: no model given; add {self.model_hint}")
+        return parse_settings(self.settings_type, table, base, where)
+
+    def check(self, profile: VoiceProfile) -> None:
+        self.model_paths(profile)
+
+    def model_paths(self, profile: VoiceProfile) -> tuple[Path, Path | None]:
+        raise NotImplementedError
+
+    def summary(self, profile: VoiceProfile) -> Summary:
+        s = settings_of(profile, self.settings_type)
+        status = "ok" if s.model.exists() else "model file not found"
+        return Summary(str(s.model), "" if s.speaker is None else str(s.speaker), status)
+
+
 def parse_settings(cls: type[Settings], table: Mapping[str, Any], base: Path, where: str) -> Any:
     """`cls(**table)`, with each key checked against the dataclass's fields and their types, and `Path`
     fields resolved against `base` (so a voices/ folder can be moved whole) with `~` expanded."""

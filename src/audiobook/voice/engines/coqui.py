@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -18,11 +17,10 @@ import numpy as np
 
 from audiobook.errors import AudiobookError
 from audiobook.voice.engines.base import (
+    ModelFileEngine,
     Pcm,
     Requirements,
-    Summary,
     first_line,
-    parse_settings,
     peak_to_int16,
     settings_of,
 )
@@ -88,7 +86,7 @@ class CoquiVoice:
         return Pcm(peak_to_int16(audio, PEAK), rate)
 
 
-class CoquiEngine:
+class CoquiEngine(ModelFileEngine):
     name = "coqui"
     settings_type: type[Settings] = CoquiSettings
     requirements = Requirements(
@@ -96,20 +94,10 @@ class CoquiEngine:
     )
     neural = True
     fork_safe = False  # torch's thread pools
+    model_hint = 'model = "path/to/model.pth" or an MMS folder'
 
-    def parse(self, table: Mapping[str, Any], base: Path, where: str) -> CoquiSettings:
-        if table.get("model") is None:
-            raise AudiobookError(f'{where}: no model given; add model = "path/to/model.pth" or an MMS folder')
-        settings: CoquiSettings = parse_settings(CoquiSettings, table, base, where)
-        return settings
-
-    def check(self, profile: VoiceProfile) -> None:
-        model_paths(profile)
-
-    def summary(self, profile: VoiceProfile) -> Summary:
-        s: CoquiSettings = settings_of(profile, CoquiSettings)
-        status = "ok" if s.model.exists() else "model file not found"
-        return Summary(str(s.model), "" if s.speaker is None else str(s.speaker), status)
+    def model_paths(self, profile: VoiceProfile) -> tuple[Path, Path | None]:
+        return model_paths(profile)
 
     def version(self) -> str:
         _import_tts()

@@ -14,11 +14,10 @@ import numpy as np
 
 from audiobook.errors import AudiobookError
 from audiobook.voice.engines.base import (
+    ModelFileEngine,
     Pcm,
     Requirements,
-    Summary,
     first_line,
-    parse_settings,
     peak_to_int16,
     settings_of,
 )
@@ -92,26 +91,16 @@ class PiperVoice:
         return Pcm(_join(chunks, rate), rate)
 
 
-class PiperEngine:
+class PiperEngine(ModelFileEngine):
     name = "piper"
     settings_type: type[Settings] = PiperSettings
+    model_hint = 'model = "path/to/voice.onnx"'
     requirements = Requirements(modules=("piper", "onnxruntime"), dists=("piper-tts", "onnxruntime"))
     neural = True
     fork_safe = False  # onnxruntime's thread pools
 
-    def parse(self, table: Mapping[str, Any], base: Path, where: str) -> PiperSettings:
-        if table.get("model") is None:
-            raise AudiobookError(f'{where}: no model given; add model = "path/to/voice.onnx"')
-        settings: PiperSettings = parse_settings(PiperSettings, table, base, where)
-        return settings
-
-    def check(self, profile: VoiceProfile) -> None:
-        model_paths(profile)
-
-    def summary(self, profile: VoiceProfile) -> Summary:
-        s: PiperSettings = settings_of(profile, PiperSettings)
-        status = "ok" if s.model.exists() else "model file not found"
-        return Summary(str(s.model), "" if s.speaker is None else str(s.speaker), status)
+    def model_paths(self, profile: VoiceProfile) -> tuple[Path, Path | None]:
+        return model_paths(profile)
 
     def version(self) -> str:
         _import_runtime()
