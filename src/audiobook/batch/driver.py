@@ -168,7 +168,7 @@ def _deliver(site: Path, outcome: Outcome) -> list[str]:
     """The episode's files into the site, all or none."""
     with Staging(site) as stage:
         for name, data in outcome.files.items():
-            stage.path(name).write_bytes(data)
+            stage.write_bytes(name, data)
         return [p.name for p in stage.commit()]
 
 
