@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,9 @@ from audiobook.audio.assemble import Episode, Line, Pacing, assemble
 from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.music import level_under_speech
 from audiobook.errors import AudiobookError
+from audiobook.text.language import LANGUAGES
 from audiobook.text.script import Script
-from audiobook.voice.cast import cast_script
+from audiobook.voice.cast import cast_languages, cast_script
 from audiobook.voice.profile import VoiceProfile
 from audiobook.voice.resolve import find_profile
 from audiobook.voice.synth import SynthStats, cache_root, synthesize_all
@@ -42,6 +43,7 @@ class RenderOptions:
     intro: Path | None = None
     outro: Path | None = None
     name: str | None = None  # the episode's file stem; default: the input's
+    languages: tuple[str, ...] = LANGUAGES  # detected per sentence; ("kk",) turns detection off
 
 
 @dataclass
@@ -68,19 +70,25 @@ def load_script(path: Path) -> Script:
     return parse_article(read_text(path), source=str(path))
 
 
-def script_lines(script: Script, lexicon: Any) -> tuple[list[Line], list[str]]:
-    """Every sentence of every segment, normalized; a sentence with nothing to speak is reported."""
-    from audiobook.text.normalize import normalize, split_sentences
+def script_lines(
+    script: Script, lexicon: Any, languages: tuple[str, ...] = LANGUAGES,
+) -> tuple[list[Line], list[str]]:
+    """Every sentence of every segment with its language, normalized by that language's rules (Kazakh ones
+    exactly as before); a sentence with nothing to speak is reported."""
+    from audiobook.text.foreign import speakable
+    from audiobook.text.language import detect
+    from audiobook.text.normalize import split_sentences
 
     lines: list[Line] = []
     warnings: list[str] = []
     for i, seg in enumerate(script.segments):
         for j, sentence in enumerate(split_sentences(seg.text)):
-            spoken = normalize(sentence, lexicon)
+            language = seg.language or detect(sentence, languages)
+            spoken = speakable(sentence, language, lexicon)
             if not any(ch.isalpha() for ch in spoken):
                 warnings.append(f"segment {i + 1}: nothing to speak in {sentence!r}; it is left out of the audio")
                 continue
-            lines.append(Line(i, j, seg.chapter, seg.speaker, sentence, spoken))
+            lines.append(Line(i, j, seg.chapter, seg.speaker, sentence, spoken, language))
     return lines, warnings
 
 
@@ -97,10 +105,13 @@ def render(
     script = load_script(source)
     lexicon = user_lexicon(opts.lexicon)
     cast = cast_script(script, opts.voices)
-    lines, warnings = script_lines(script, lexicon)
+    lines, warnings = script_lines(script, lexicon, opts.languages)
     warnings = list(script.warnings) + warnings
     if not lines:
         raise AudiobookError(f"{source}: nothing to speak (no sentence has a word); give an article with text")
+    # One voice per speaker per language: each sentence goes to its speaker's voice for its language.
+    voices = cast_languages(script, cast, sorted({line.language for line in lines}), opts.voices)
+    lines = [replace(line, voice=voices[line.speaker][line.language].name) for line in lines]
     intro, outro = _music(opts)  # before synthesis: a bad music file should fail in seconds, not minutes
     t["parse+normalize"] = time.perf_counter() - t0
 
@@ -108,7 +119,7 @@ def render(
     root, tmp = cache_root(opts.no_cache)
     try:
         pieces, stats = synthesize_all(
-            [(line.spoken, cast[line.speaker]) for line in lines], root, ASSEMBLY_RATE,
+            [(line.spoken, voices[line.speaker][line.language]) for line in lines], root, ASSEMBLY_RATE,
             opts.pacing.trim_db, opts.jobs, on_progress,
         )
         t["synthesize"] = time.perf_counter() - t0
@@ -133,7 +144,8 @@ def render(
     outputs = write_episode(plan.blocks(episode.samples), episode.sample_rate, manifest, opts)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
-    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()))
+    used = list({p.name: p for per in voices.values() for p in per.values()}.values())
+    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, used)
 
 
 def _music(opts: RenderOptions) -> tuple[Any, Any]:
