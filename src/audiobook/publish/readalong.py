@@ -128,6 +128,7 @@ def _chapters_nav(manifest: dict[str, Any]) -> list[str]:
 
 def _transcript(manifest: dict[str, Any]) -> list[str]:
     chapters = _chapters(manifest)
+    lang = str(manifest.get("language") or "kk")
     names = {
         str(s.get("id")): str(s.get("name") or s.get("id"))
         for s in manifest.get("speakers") or []
@@ -156,8 +157,11 @@ def _transcript(manifest: dict[str, Any]) -> list[str]:
         previous_speaker = speaker
         for cue in seg["cues"]:
             start, end = _seconds(cue.get("start")), _seconds(cue.get("end"))
+            cue_lang = str(cue.get("language") or lang)  # screen readers switch voice on a foreign sentence
+            lang_attr = f' lang="{_attr(cue_lang)}"' if cue_lang != lang else ""
             parts.append(
-                f'<span class="cue" data-start="{start:.3f}" data-end="{end:.3f}" tabindex="0" role="button">'
+                f'<span class="cue"{lang_attr} data-start="{start:.3f}" data-end="{end:.3f}" tabindex="0" '
+                'role="button">'
                 f'{_text(str(cue.get("text") or ""))}</span>'
             )
         attrs = f'data-speaker="{_attr(speaker or "")}" data-role="{_attr(str(seg["role"] or ""))}"'
