@@ -41,8 +41,23 @@ def parse_languages(spec: str) -> tuple[str, ...]:
     return langs
 
 
+# Replies too short for the detector's n-grams ("Да.") that only Russian says as a whole sentence.
+SHORT_RUSSIAN = frozenset({"да", "нет", "спасибо", "конечно", "хорошо", "ладно", "понятно", "пожалуйста"})
+
+
 def _kazakh_evidence(text: str) -> bool:
-    return any(w[0].islower() and KAZAKH_LETTERS.intersection(w) for w in _WORD.findall(text))
+    """A Kazakh letter in a word that is not a name: a lower-case word, or the first word when the next one
+    is not capitalized too ("Иә, рас." is Kazakh; "Нұрлан Әбенов сказал" is a name in a Russian sentence)."""
+    words = _WORD.findall(text)
+    for k, w in enumerate(words):
+        if not KAZAKH_LETTERS.intersection(w):
+            continue
+        if w[0].islower():
+            return True
+        if k == 0 and (len(words) == 1 or not words[1][0].isupper()) and not (len(words) > 1 and w.istitle()
+                                                                           and len(w) > 3):
+            return True
+    return False
 
 
 def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
@@ -61,7 +76,9 @@ def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
     candidates = tuple(x for x in allowed if x in script_langs)
     if not candidates:
         return DEFAULT
-    best, confidence = _lingua_best(bare, (DEFAULT, *candidates))
+    # Capitalized words with Kazakh letters are names here; they say nothing of the sentence's language.
+    rest = " ".join(w for w in bare.split() if not (w[:1].isupper() and KAZAKH_LETTERS.intersection(w)))
+    best, confidence = _lingua_best(rest if _WORD.search(rest) else bare, (DEFAULT, *candidates))
     return best if best != DEFAULT and confidence >= MIN_CONFIDENCE else DEFAULT
 
 
@@ -75,7 +92,10 @@ _ISO = {"kk": "KAZAKH", "ru": "RUSSIAN", "en": "ENGLISH"}
 def _lingua_best(text: str, langs: tuple[str, ...]) -> tuple[str, float]:
     detector = _detector(tuple(sorted(set(langs))))
     values = detector.compute_language_confidence_values(text)
-    if not values:
+    if not values or values[0].value == 0.0:  # too short for any n-gram the models know
+        words = [w.lower() for w in _WORD.findall(text)]
+        if "ru" in langs and words and all(w in SHORT_RUSSIAN for w in words):
+            return "ru", 1.0
         return DEFAULT, 0.0
     top = values[0]
     code = next(k for k, v in _ISO.items() if v == top.language.name)
