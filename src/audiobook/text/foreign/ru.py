@@ -46,6 +46,17 @@ _NUM = re.compile(
 _DOT_ABBR = re.compile("|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)))
 
 
+_DATE = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})(?:\s+(\d{{4}})(?:\s*(?:г\.|года)(?![А-Яа-яЁё]))?)?")
+
+
+def _date(m: re.Match[str]) -> str:
+    """"25 декабря 2023 г." -> the day and the year as genitive ordinals: "двадцать пятого декабря ... года"."""
+    day = _words(m[1], ordinal=True, case="g", gender="n")
+    if not m[3]:
+        return f"{day} {m[2]}"
+    return f"{day} {m[2]} {_words(m[3], ordinal=True, case='g', gender='m')} года"
+
+
 @lru_cache(maxsize=1)
 def _morph() -> Any:
     import pymorphy3
@@ -88,7 +99,7 @@ def _replace(m: re.Match[str]) -> str:
     prep, n, ord_, unit, after = m["prep"] or "", m["num"].replace(" ", "").replace("\u00a0", ""), m["ord"], \
         m["unit"], m["after"] or ""
     prep_word = prep.strip().lower()
-    case = PREPOSITIONS.get(prep_word, "nomn")
+    case = "gent" if prep_word in MONTHS else PREPOSITIONS.get(prep_word, "nomn")  # "15 марта 2024 г."
     gender = "m"
     ordinal = bool(ord_)
     unit_word = UNITS.get(unit) if unit else None
@@ -96,7 +107,7 @@ def _replace(m: re.Match[str]) -> str:
     nxt = _noun(head) if head else None
     if head.lower() in MONTHS:
         return f"{prep}{_words(n, ordinal=True, case='g', gender='n')}{after}"
-    if nxt is not None and nxt.normal_form == "год" and not ordinal:
+    if nxt is not None and nxt.normal_form == "год" and "sing" in nxt.tag and not ordinal:
         ordinal = True  # "в 2024 году": a year is an ordinal in the noun's case
     if unit_word == "год":  # "в 2024 г.": the case comes from the preposition
         case = "loct" if prep_word in ("в", "во") else case
@@ -111,14 +122,15 @@ def _replace(m: re.Match[str]) -> str:
             if nxt is not None and nxt.tag.gender:
                 gender = _GENDER.get(str(nxt.tag.gender), gender)
         elif nxt is not None:
-            case = _case_of(nxt, "loct" if prep_word in ("в", "во") else case)
+            given = "loct" if prep_word in ("в", "во") else case if prep_word in PREPOSITIONS else ""
+            case = _case_of(nxt, given)
             gender = _GENDER.get(str(nxt.tag.gender), "m")
         spoken = _words(n, ordinal=True, case=_CASE.get(case, "n"), gender=gender, plural=plural)
     else:
         if nxt is not None and "Fixd" not in nxt.tag:
             gender = _GENDER.get(str(nxt.tag.gender), "m")
-            if case == "nomn" and unit_word is None:
-                case = _case_of(nxt, case) if _case_of(nxt, case) in ("datv", "ablt", "loct") else case
+            if unit_word is None and (own := _case_of(nxt, case)) in ("datv", "ablt", "loct"):
+                case = own  # "с 1 партнёром": the noun's instrumental, not the preposition's genitive
         spoken = _words(n, ordinal=False, case=_CASE.get(case, "n"), gender=gender)
     if unit_word:
         return f"{prep}{spoken} {_agree(unit_word, n, case)}{after}"
@@ -148,9 +160,11 @@ _SUFFIX = {"-й": ("nomn", "m"), "-ый": ("nomn", "m"), "-ой": ("nomn", "m"),
 def normalize_ru(sentence: str) -> str:
     text = _DOT_ABBR.sub(lambda m: ABBREVIATIONS[m.group(0)], sentence)
     end = text.rstrip()[-1:] if text.rstrip() else ""
+    text = _DATE.sub(_date, text)
     text = _NUM.sub(_replace, text)
     if end == "." and not text.rstrip().endswith("."):  # "в 2023 г." ends the sentence with its dot
         text = text.rstrip() + "."
     text = re.sub(r"(\d)\s*[-–—]\s*(\d)", r"\1 – \2", text)
+    text = re.sub(r"\b((?:миллион|миллиард|тысяч)[а-я]*) т\b", r"\1 тонн", text)
     text = re.sub(r"\d+", lambda m: _words(m.group(0), ordinal=False, case="n", gender="m"), text)
     return re.sub(r"\s{2,}", " ", text).strip()
