@@ -144,10 +144,14 @@ def _year_form(unit: str, case: str) -> str:
 
 def _case_of(p: Any, preferred: str) -> str:
     """The noun's case; where its form is ambiguous ("году": dative or locative), the preposition's."""
-    cases = {str(q.tag.case) for q in _morph().parse(p.word) if q.normal_form == p.normal_form and q.tag.case}
+    number = str(p.tag.number)
+    cases = {str(q.tag.case) for q in _morph().parse(p.word)
+             if q.normal_form == p.normal_form and q.tag.case and str(q.tag.number) == number}
     cases = {"loct" if c == "loc2" else "gent" if c == "gen2" else c for c in cases}
     if preferred in cases:
         return preferred
+    if not preferred and "nomn" in cases:
+        return "nomn"
     return str(p.tag.case) if p.tag.case else preferred
 
 
