@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Iterable
 
 from audiobook.errors import AudiobookError
+from audiobook.text.language import LANGUAGES
 from audiobook.text.script import ROLES, Script
 from audiobook.voice.engines import engine_names, get_engine
 from audiobook.voice.modelfiles import FoundModel, find_models, kazakh_piper_models
@@ -107,7 +108,10 @@ def cast_script(script: Script, overrides: dict[str, str] | None = None) -> dict
     overrides = overrides or {}
     known = {s.id for s in script.speakers} | set(ROLES)
     for key in overrides:
-        if key.partition("@")[0] not in known:
+        base, at, lang = key.partition("@")
+        if at and lang not in LANGUAGES[1:]:
+            raise AudiobookError(f"--voice {key}=...: no language '{lang}'; use {base}@ru or {base}@en")
+        if base not in known:
             raise AudiobookError(
                 f"--voice {key}=...: no role or speaker '{key}'; use one of: {', '.join(sorted(known))}"
             )
