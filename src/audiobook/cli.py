@@ -86,6 +86,8 @@ def render(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only the output path.")] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Also print how long each stage took.")] = False,
     keep_all: Annotated[bool, typer.Option("--keep-all", help=_KEEP_ALL_HELP)] = False,
+    languages: Annotated[str, typer.Option(
+        help="Languages detected per sentence (kk,ru,en); kk alone turns detection off.")] = "kk,ru,en",
 ) -> None:
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
     from audiobook.audio.assemble import Pacing
@@ -96,6 +98,7 @@ def render(
     from audiobook.pipeline import render as run
     from audiobook.publish.cover import check_cover, font_path
     from audiobook.publish.show import load_show
+    from audiobook.text.language import parse_languages
     from audiobook.voice.cast import parse_overrides
 
     formats = parse_formats(format)
@@ -109,7 +112,7 @@ def render(
     opts = RenderOptions(
         outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon, no_cache=no_cache, jobs=jobs,
         pacing=Pacing(), loudness=Loudness(target_lufs=lufs), package=package, intro=intro, outro=outro,
-        keep_all=keep_all,
+        keep_all=keep_all, languages=parse_languages(languages),
     )
     if outdir.exists() and not outdir.is_dir():
         raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
@@ -307,17 +310,34 @@ def _format_dropped(s: Any) -> str:
 def normalize(
     text: Annotated[str | None, typer.Argument(help="Text to normalize; default: stdin, line by line.")] = None,
     lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
+    language: Annotated[str | None, typer.Option(
+        help="kk, ru or en for every sentence; default: detected per sentence among --languages.")] = None,
+    languages: Annotated[str, typer.Option(help="Languages to detect among (kk,ru,en).")] = "kk,ru,en",
 ) -> None:
     """Print exactly what the voices will be given."""
-    from audiobook.text.normalize import normalize as norm
-    from audiobook.text.normalize import user_lexicon
+    from audiobook.text.foreign import speakable
+    from audiobook.text.language import detect, parse_languages
+    from audiobook.text.normalize import split_sentences, user_lexicon
 
     lex = user_lexicon(lexicon)
+    allowed = parse_languages(languages)
+    if language is not None and language not in ("kk", "ru", "en"):
+        raise AudiobookError(f"--language {language!r}: use kk, ru or en")
+
+    def norm(line: str) -> str:
+        if not line.strip():
+            return ""
+        sentences = split_sentences(line)
+        langs = [language or detect(s, allowed) for s in sentences]
+        if all(x == "kk" for x in langs):  # Kazakh lines exactly as before: the whole line at once
+            return speakable(line, "kk", lex)
+        return " ".join(speakable(s, x, lex) for s, x in zip(sentences, langs, strict=True))
+
     if text is not None:
-        typer.echo(norm(text, lex))
+        typer.echo(norm(text))
         return
     for line in sys.stdin:
-        sys.stdout.write(norm(line.rstrip("\n"), lex) + "\n")
+        sys.stdout.write(norm(line.rstrip("\n")) + "\n")
     sys.stdout.flush()
 
 

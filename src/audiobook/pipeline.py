@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,9 @@ from audiobook.audio.music import level_under_speech
 from audiobook.audio.runs import Grid, align
 from audiobook.errors import AudiobookError
 from audiobook.package.episode import PackageSettings, build_manifest, write_episode
+from audiobook.text.language import LANGUAGES
 from audiobook.text.script import Script
-from audiobook.voice.cast import cast_script
+from audiobook.voice.cast import cast_languages, cast_script
 from audiobook.voice.profile import VoiceProfile
 from audiobook.voice.resolve import find_profile
 from audiobook.voice.synth import SynthStats, cache_root, synthesize_all
@@ -41,6 +42,7 @@ class RenderOptions:
     outro: Path | None = None
     name: str | None = None  # the episode's file stem; default: the input's
     keep_all: bool = False  # read page furniture too (counters, captions, menus): nothing left out
+    languages: tuple[str, ...] = LANGUAGES  # detected per sentence; ("kk",) turns detection off
 
 
 @dataclass
@@ -69,19 +71,25 @@ def load_script(path: Path | str, keep_all: bool = False) -> Script:
     return parse_document(read_input(path), keep_all=keep_all)
 
 
-def script_lines(script: Script, lexicon: Any) -> tuple[list[Line], list[str]]:
-    """Every sentence of every segment, normalized; a sentence with nothing to speak is reported."""
-    from audiobook.text.normalize import normalize, split_sentences
+def script_lines(
+    script: Script, lexicon: Any, languages: tuple[str, ...] = LANGUAGES,
+) -> tuple[list[Line], list[str]]:
+    """Every sentence of every segment with its language, normalized by that language's rules (Kazakh ones
+    exactly as before); a sentence with nothing to speak is reported."""
+    from audiobook.text.foreign import speakable
+    from audiobook.text.language import detect
+    from audiobook.text.normalize import split_sentences
 
     lines: list[Line] = []
     warnings: list[str] = []
     for i, seg in enumerate(script.segments):
         for j, sentence in enumerate(split_sentences(seg.text)):
-            spoken = normalize(sentence, lexicon)
+            language = seg.language or detect(sentence, languages)
+            spoken = speakable(sentence, language, lexicon)
             if not any(ch.isalpha() for ch in spoken):
                 warnings.append(f"segment {i + 1}: nothing to speak in {sentence!r}; it is left out of the audio")
                 continue
-            lines.append(Line(i, j, seg.chapter, seg.speaker, sentence, spoken))
+            lines.append(Line(i, j, seg.chapter, seg.speaker, sentence, spoken, language))
     return lines, warnings
 
 
@@ -98,10 +106,13 @@ def render(
     script = load_script(source, opts.keep_all)
     lexicon = user_lexicon(opts.lexicon)
     cast = cast_script(script, opts.voices)
-    lines, warnings = script_lines(script, lexicon)
+    lines, warnings = script_lines(script, lexicon, opts.languages)
     warnings = list(script.warnings) + warnings
     if not lines:
         raise AudiobookError(f"{source}: nothing to speak (no sentence has a word); give an article with text")
+    # One voice per speaker per language: each sentence goes to its speaker's voice for its language.
+    voices = cast_languages(script, cast, sorted({line.language for line in lines}), opts.voices)
+    lines = [replace(line, voice=voices[line.speaker][line.language].name) for line in lines]
     intro, outro = _music(opts)  # before synthesis: a bad music file should fail in seconds, not minutes
     t["parse+normalize"] = time.perf_counter() - t0
 
@@ -109,7 +120,7 @@ def render(
     root, tmp = cache_root(opts.no_cache)
     try:
         pieces, stats = synthesize_all(
-            [(line.spoken, cast[line.speaker]) for line in lines], root, ASSEMBLY_RATE,
+            [(line.spoken, voices[line.speaker][line.language]) for line in lines], root, ASSEMBLY_RATE,
             opts.pacing.trim_db, opts.jobs, on_progress,
         )
         t["synthesize"] = time.perf_counter() - t0
@@ -136,7 +147,8 @@ def render(
     outputs = write_episode(mastered, manifest, opts.outdir, opts.package, runs_cache(opts.no_cache), opts.jobs)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
-    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, list(cast.values()),
+    used = list({p.name: p for per in voices.values() for p in per.values()}.values())
+    return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, used,
                         len(script.dropped))
 
 

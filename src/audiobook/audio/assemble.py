@@ -41,6 +41,8 @@ class Line:
     speaker: str
     text: str
     spoken: str
+    language: str = "kk"  # "kk", "ru" or "en" (text/language.py)
+    voice: str = ""  # the name of the profile that speaks it: the speaker's voice for that language
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Cue:
     chapter: int
     speaker: str
     text: str
+    language: str = "kk"
+    voice: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,8 @@ def assemble(
         samples[off : off + len(pcm.samples)] = pcm.samples
 
     cues = [
-        Cue(off / rate, (off + piece.frames) / rate, line.segment, line.chapter, line.speaker, line.text)
+        Cue(off / rate, (off + piece.frames) / rate, line.segment, line.chapter, line.speaker, line.text,
+            line.language, line.voice)
         for off, piece, line in zip(offsets, pieces, lines, strict=True)
     ]
     segments: dict[int, Span] = {}

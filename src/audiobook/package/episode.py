@@ -69,7 +69,8 @@ def build_manifest(
             for i, seg in enumerate(script.segments)
         ],
         cues=[
-            CueEntry(r3(c.start), r3(c.end), c.speaker, script.speaker(c.speaker).name, c.segment, c.chapter, c.text)
+            CueEntry(r3(c.start), r3(c.end), c.speaker, script.speaker(c.speaker).name, c.segment, c.chapter, c.text,
+                     c.language, c.voice or cast[c.speaker].name)
             for c in ep.cues
         ],
         sidecars=Sidecars(**names, html=stem + ".html"),

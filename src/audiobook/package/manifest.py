@@ -111,6 +111,9 @@ class CueEntry:
     segment: int
     chapter: int
     text: str
+    # Optional, so manifests written before languages were detected still load (as Kazakh).
+    language: str = "kk"
+    voice: str = ""  # the profile that spoke this sentence (the speaker's voice for its language)
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,10 @@ class WriteVTT(Writer):
             name = _vtt_escape(names.get(cue.speaker, cue.speaker))
             lines = textwrap.wrap(_vtt_escape(cue.text), LINE) or [""]
             out += [str(i), f"{_ts(cue.start, '.')} --> {_ts(cue.end, '.')}"]
-            out += [f"<v {name}>{lines[0]}", *lines[1:]]
-            out[-1] += "</v>"
+            # A sentence in another language than the episode's is marked, so players and screen readers switch.
+            open_, close = (f"<lang {cue.language}>", "</lang>") if cue.language != manifest.language else ("", "")
+            out += [f"<v {name}>{open_}{lines[0]}", *lines[1:]]
+            out[-1] += f"{close}</v>"
             out.append("")
         return "\n".join(out)
 
@@ -89,7 +91,10 @@ class WriteTranscriptJSON(Writer):
              "endTime": round(c.end, 3), "body": c.text}
             for c in manifest.cues
         ]
-        return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=2) + "\n"
+        # The spec has no per-segment language: the episode's primary one is given at the top (per-sentence
+        # languages are in the VTT's <lang> spans and the manifest's cues).
+        doc = {"version": "1.0.0", "language": manifest.language, "segments": segments}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 class WriteManifest(Writer):

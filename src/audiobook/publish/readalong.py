@@ -120,6 +120,7 @@ def _chapters_nav(chapters: list[ChapterEntry]) -> list[str]:
 
 def _transcript(manifest: Manifest) -> list[str]:
     chapters = manifest.chapters
+    lang = manifest.language
     names = {s.id: s.name or s.id for s in manifest.speakers}
     cues: dict[int, list[CueEntry]] = {}
     for cue in manifest.cues:
@@ -146,11 +147,11 @@ def _transcript(manifest: Manifest) -> list[str]:
             parts.append(f'<span class="speaker">{_text(names.get(seg.speaker, seg.speaker))}:</span>')
         previous_speaker = seg.speaker
         own = cues.get(seg.index, [])
-        parts += [
-            f'<span class="cue" data-start="{c.start:.3f}" data-end="{c.end:.3f}" tabindex="0" role="button">'
-            f"{_text(c.text)}</span>"
-            for c in own
-        ]
+        for c in own:
+            # A foreign sentence carries its language, so screen readers switch voice.
+            lang_attr = f' lang="{_attr(c.language)}"' if c.language != lang else ""
+            parts.append(f'<span class="cue"{lang_attr} data-start="{c.start:.3f}" data-end="{c.end:.3f}" '
+                         f'tabindex="0" role="button">{_text(c.text)}</span>')
         if not own:  # nothing in it was spoken (the render reported it): the text, untimed
             parts.append(f'<span class="unspoken">{_text(seg.text)}</span>')
         attrs = f'data-speaker="{_attr(seg.speaker)}" data-role="{_attr(seg.role)}"'

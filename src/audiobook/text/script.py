@@ -24,6 +24,7 @@ class Segment:
     role: Role
     text: str  # the paragraph as written (labels and dash markers removed), not yet normalized
     chapter: int  # index into Script.chapters
+    language: str | None = None  # "kk", "ru" or "en" set by an edited script; None: detect per sentence
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class Script:
             "date": self.date.isoformat() if self.date else None,
             "lead": self.lead,
             "speakers": [asdict(s) for s in self.speakers],
-            "segments": [asdict(s) for s in self.segments],
+            "segments": [{k: v for k, v in asdict(s).items() if k != "language" or v is not None}
+                         for s in self.segments],
             "chapters": [asdict(c) for c in self.chapters],
             "dropped": [asdict(d) for d in self.dropped],
         }

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from audiobook.errors import AudiobookError
+from audiobook.text.language import LANGUAGES
 from audiobook.text.script import ROLES, Chapter, Role, Script, Segment, Speaker
 from audiobook.text.source import read_text
 
@@ -39,13 +40,14 @@ _HEADER = """\
 #                      (the [N] in the comments below; the first chapter starts at 0)
 #   segments: speaker - who reads the paragraph (an id from speakers); its role follows the speaker
 #             text    - what is read
+#             language - optional: kk, ru or en for the whole paragraph (default: detected per sentence)
 # Deleting or inserting segments shifts the numbers: adjust first_segment of later chapters, and the
 # segments' chapter: lines (or delete those lines; first_segment decides).
 """
 
 _TOP_KEYS = ("title", "date", "lead", "speakers", "chapters", "segments", "dropped")  # dropped: for reading only
 _SPEAKER_KEYS = ("id", "name", "role", "voice")
-_SEGMENT_KEYS = ("speaker", "role", "text", "chapter")
+_SEGMENT_KEYS = ("speaker", "role", "text", "chapter", "language")
 _CHAPTER_KEYS = ("title", "first_segment")
 
 
@@ -313,6 +315,10 @@ def _build(data: Any, f: _File, check_voice: VoiceCheck | None) -> Script:
             raise f.error((*at, "chapter"), f"segment {i} says chapter: {given_ch!r}, but the chapters' "
                           f"first_segment put it in chapter {ch}; make them agree, or delete the segments' "
                           "chapter: lines (first_segment decides)")
-        segments.append(Segment(speaker=said, role=role, text=text, chapter=ch))
+        language = d.get("language")
+        if language is not None and language not in LANGUAGES:
+            raise f.error((*at, "language"), f"segment {i} language {language!r} is not one of "
+                          f"{', '.join(LANGUAGES)}; fix it or delete the line (detected per sentence)")
+        segments.append(Segment(speaker=said, role=role, text=text, chapter=ch, language=language))
     return Script(title=title, date=when, lead=lead, speakers=speakers, segments=segments,
                   chapters=chapters, warnings=warnings)

@@ -6,10 +6,11 @@ import tomllib
 from collections.abc import Iterable
 
 from audiobook.errors import AudiobookError
+from audiobook.text.language import LANGUAGES
 from audiobook.text.script import ROLES, Script
 from audiobook.voice.engines import engine_names, get_engine
-from audiobook.voice.modelfiles import FoundModel, kazakh_piper_models
-from audiobook.voice.profile import VoiceProfile, voice_dirs
+from audiobook.voice.modelfiles import FoundModel, find_models, kazakh_piper_models
+from audiobook.voice.profile import VoiceProfile, list_profile_files, voice_dirs
 from audiobook.voice.resolve import find_profile
 
 # Used when no Kazakh Piper voice is found: three espeak-ng Kazakh voices that sound clearly apart.
@@ -107,7 +108,10 @@ def cast_script(script: Script, overrides: dict[str, str] | None = None) -> dict
     overrides = overrides or {}
     known = {s.id for s in script.speakers} | set(ROLES)
     for key in overrides:
-        if key not in known:
+        base, at, lang = key.partition("@")
+        if at and lang not in LANGUAGES[1:]:
+            raise AudiobookError(f"--voice {key}=...: no language '{lang}'; use {base}@ru or {base}@en")
+        if base not in known:
             raise AudiobookError(
                 f"--voice {key}=...: no role or speaker '{key}'; use one of: {', '.join(sorted(known))}"
             )
@@ -153,3 +157,64 @@ def check_profile(profile: VoiceProfile) -> None:
         names = ", ".join(engine_names())
         raise AudiobookError(f"{profile.where}: unknown engine '{profile.engine}'; use one of: {names}")
     get_engine(profile.engine).check(profile)
+
+
+# --- the same speakers in other languages -------------------------------------------------------------
+
+LanguageCast = dict[str, dict[str, VoiceProfile]]  # speaker id -> language -> profile
+
+
+def foreign_piper_models(language: str) -> list[FoundModel]:
+    """Usable Piper voices of `language` ("ru", "en"), best first, as for Kazakh."""
+    models = [m for m in find_models() if m.engine == "piper" and m.problem is None
+              and m.language.lower().replace("-", "_").split("_")[0] == language]
+    return sorted(models, key=lambda m: (-m.num_speakers, m.name))
+
+
+def language_ref(kazakh: VoiceProfile, role: str, language: str, piper: dict[str, str] | None) -> str:
+    """The voice for a speaker whose Kazakh voice is `kazakh` when they speak `language`: the profile's
+    own `[languages]` entry, else a Piper voice of that language found (cast by role), else the espeak-ng
+    counterpart of the Kazakh profile (`kk-guest-2` -> `ru-guest-2`) or of the role (`ru-narrator`)."""
+    if (ref := kazakh.voice_for(language)) is not None:
+        return ref
+    if piper:
+        return piper[role]
+    if kazakh.name.startswith("kk-"):
+        counterpart = f"{language}-{kazakh.name[3:]}"
+        if any(p.stem == counterpart for p in list_profile_files()):
+            return counterpart
+    return f"{language}-{role}"
+
+
+def cast_languages(
+    script: Script, cast: dict[str, VoiceProfile], languages: Iterable[str], overrides: dict[str, str] | None = None,
+) -> LanguageCast:
+    """Speaker id -> language -> profile: one voice per speaker per language. `--voice SPEAKER@ru=PROFILE`
+    (or `ROLE@ru=...`) wins, then `language_ref`."""
+    overrides = overrides or {}
+    langs = [x for x in languages if x != "kk"]
+    pipers = {lang: piper_cast(foreign_piper_models(lang)) for lang in langs}
+    loaded: dict[str, VoiceProfile] = {}
+    out: LanguageCast = {}
+    for sp in script.speakers:
+        per = {"kk": cast[sp.id]}
+        for lang in langs:
+            ref = (overrides.get(f"{sp.id}@{lang}") or overrides.get(f"{sp.role}@{lang}")
+                   or language_ref(cast[sp.id], sp.role, lang, pipers[lang]))
+            if ref not in loaded:
+                loaded[ref] = find_profile(ref)
+                check_profile(loaded[ref])
+            per[lang] = loaded[ref]
+        out[sp.id] = per
+    return out
+
+
+def default_language_cast(languages: Iterable[str] = ("kk", "ru", "en")) -> dict[str, dict[str, str]]:
+    """Role -> language -> voice ref, for `audiobook voices`."""
+    langs = list(languages)
+    pipers = {lang: piper_cast(foreign_piper_models(lang)) for lang in langs if lang != "kk"}
+    out: dict[str, dict[str, str]] = {}
+    for role, ref in default_cast().items():
+        kazakh = find_profile(ref)
+        out[role] = {"kk": ref, **{lang: language_ref(kazakh, role, lang, pipers[lang]) for lang in pipers}}
+    return out

@@ -39,6 +39,13 @@ class VoiceProfile:
     settings: Settings  # the engine's own settings type, e.g. PiperSettings
     # where it came from, for error messages; not part of the voice's identity
     source: str | None = None
+    # The same speaker's voice in other languages: (language, voice ref) pairs from the profile's
+    # `[languages]` table, e.g. (("ru", "ru-narrator"),). Not part of the identity: it changes no sound.
+    languages: tuple[tuple[str, str], ...] = ()
+
+    def voice_for(self, language: str) -> str | None:
+        """The voice ref this profile names for `language`, if any."""
+        return dict(self.languages).get(language)
 
     @property
     def where(self) -> str:

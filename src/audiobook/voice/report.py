@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from audiobook.errors import AudiobookError
-from audiobook.voice.cast import default_cast
+from audiobook.voice.cast import default_cast, default_language_cast
 from audiobook.voice.engines import engine_names, get_engine
 from audiobook.voice.modelfiles import find_models
 from audiobook.voice.profile import list_profile_files
@@ -67,4 +67,10 @@ def voice_tables() -> list[VoiceTable]:
         cast.rows.extend([role, ref] for role, ref in default_cast().items())
     except AudiobookError as e:
         cast.rows.append(["?", str(e)])
-    return [engines, profiles, models, cast]
+    per_language = VoiceTable("Cast per language (change with --voice ROLE@ru=PROFILE)", ["role", "kk", "ru", "en"], [])
+    try:
+        per_language.rows.extend([role, *(refs.get(x, "") for x in ("kk", "ru", "en"))]
+                                 for role, refs in default_language_cast().items())
+    except AudiobookError as e:
+        per_language.rows.append(["?", str(e), "", ""])
+    return [engines, profiles, models, cast, per_language]

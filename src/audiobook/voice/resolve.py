@@ -49,8 +49,20 @@ def load_profile(path: Path) -> VoiceProfile:
         raise AudiobookError(f"{path}: engine must be str, got {engine!r}; fix the file")
     if engine not in engine_names():
         raise AudiobookError(f"{path}: unknown engine '{engine}'; use one of: {', '.join(engine_names())}")
+    languages = _languages(data.pop("languages", {}), path)
     settings = get_engine(engine).parse(data, path.parent, str(path))
-    return VoiceProfile(name=path.stem, engine=engine, settings=settings, source=str(path))
+    return VoiceProfile(name=path.stem, engine=engine, settings=settings, source=str(path), languages=languages)
+
+
+def _languages(table: Any, path: Path) -> tuple[tuple[str, str], ...]:
+    """A profile's `[languages]` table: language code -> voice ref (a profile name, a .toml path, a model)."""
+    if not isinstance(table, dict) or not all(isinstance(v, str) and v for v in table.values()):
+        raise AudiobookError(f'{path}: [languages] must map a language to a voice, e.g. ru = "ru-narrator"')
+    out = []
+    for lang, ref in table.items():
+        # a relative .toml path is relative to the profile's folder, as model paths are
+        out.append((lang, str(path.parent / ref) if ref.endswith(".toml") and not Path(ref).is_absolute() else ref))
+    return tuple(out)
 
 
 def model_profile(ref: str) -> VoiceProfile | None:

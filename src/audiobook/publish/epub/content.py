@@ -148,7 +148,10 @@ def _sentences(seg: SegmentEntry, cues: list[Cue], clips: list[Clip]) -> tuple[s
 
 def _span(sid: str, c: CueEntry, clips: list[Clip]) -> str:
     clips.append(Clip(sid, ms(c.start), ms(c.end)))
-    return f'<span id="{sid}">{text(c.text)}</span>'
+    # A sentence in another language carries it, so reading systems and screen readers switch (XHTML: both).
+    code = text(c.language)
+    lang = f' lang="{code}" xml:lang="{code}"' if c.language and c.language != "kk" else ""
+    return f'<span id="{sid}"{lang}>{text(c.text)}</span>'
 
 
 def _kk_date(iso: str) -> str:
