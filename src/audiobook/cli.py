@@ -75,6 +75,9 @@ def render(
     timings: Annotated[bool, typer.Option("--timings", help="Also print how long each stage took.")] = False,
 ) -> None:
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)  # `timeout` and service managers stop with SIGTERM: as Ctrl-C
     from audiobook.audio.assemble import Pacing
     from audiobook.audio.master import Loudness
     from audiobook.pipeline import RenderOptions

@@ -119,10 +119,30 @@ class Voices:
 _worker: Voices | None = None  # a pool worker's voices, made by _init_worker
 
 
-def _init_worker(threads: int) -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive the render (SIGTERM or SIGKILL to it): it would hold the caller's stdout and
+    stderr open. Linux sends the worker SIGKILL when its parent dies; the parent check covers a parent that
+    died before the request was made."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(threads: int, parent: int) -> None:
     global _worker
-    # Ctrl-C is the parent's to handle: workers stop when it shuts the pool down, without tracebacks.
+    _die_with_parent(parent)
+    # Ctrl-C and SIGTERM are the parent's to handle: workers stop when it shuts the pool down, or die with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker = Voices(threads)
 
 
@@ -181,22 +201,24 @@ def synthesize_all(
     else:
         jobs = min(jobs, len(ordered))
         threads = max(1, cpu_cores() // jobs)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(ordered),
-                                 initializer=_init_worker, initargs=(threads,)) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(ordered),
+                                   initializer=_init_worker, initargs=(threads, os.getpid()))
+        try:
+            # Submitting is inside the try: Ctrl-C or SIGTERM while work is queued cancels the queue, rather
+            # than waiting for every queued piece to be synthesized.
             futures = [pool.submit(_work, job, rate, trim_db) for job in ordered]
-            try:
-                for fut in as_completed(futures):
-                    fut.result()
-                    done += 1
-                    if on_progress:
-                        on_progress(done, len(ordered))
-            except BrokenProcessPool:
-                raise AudiobookError(
-                    "a synthesis worker died (out of memory?); try again with --jobs 1"
-                ) from None
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+            for fut in as_completed(futures):
+                fut.result()
+                done += 1
+                if on_progress:
+                    on_progress(done, len(ordered))
+        except BrokenProcessPool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise AudiobookError("a synthesis worker died (out of memory?); try again with --jobs 1") from None
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     rendered = []
     for path in paths:
         try:

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
@@ -141,9 +142,8 @@ def load_lexicon(path: Path) -> Lexicon:
 
 
 def default_lexicon_path() -> Path:
-    from audiobook.voice.profile import PROJECT_VOICES  # the project's voices/ folder
-
-    return PROJECT_VOICES / DEFAULT_LEXICON_NAME
+    # Shipped as package data, so an installed copy finds it from any folder.
+    return Path(str(resources.files("audiobook.text.normalize") / "data" / DEFAULT_LEXICON_NAME))
 
 
 _cache: dict[tuple[str, int], Lexicon] = {}
