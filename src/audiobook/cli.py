@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -41,7 +42,12 @@ def friendly(fn: F) -> F:
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             _err("interrupted")
-            raise typer.Exit(130) from None
+            # Everything to clean up was cleaned while the exception unwound. A normal exit would now join a
+            # synthesis pool's manager thread, which a signal arriving mid-submit can leave deadlocked on a
+            # queue lock: leave at once (the workers die with this process, synth._die_with_parent).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         except BrokenPipeError:
             raise typer.Exit(0) from None
 
