@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -103,8 +104,7 @@ def render(
         epub="epub" in formats, show=info, cover=cover or show_cover, intro=intro, outro=outro,
     )
     # Checked before any synthesis, which can take minutes with neural voices.
-    if outdir.exists() and not outdir.is_dir():
-        raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
+    _check_render_options(outdir, bitrate, lufs)
     if opts.cover is not None:
         for w in check_cover(opts.cover):
             typer.echo(f"warning: {w}", err=True)
@@ -125,6 +125,45 @@ def render(
     if timings:
         typer.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), err=True)
     typer.echo(str(result.audio))
+
+
+LUFS_RANGE = (-40.0, -5.0)  # podcasts ask for -16 or -19, broadcast -23/-24; beyond these is a typo
+BITRATE = re.compile(r"(\d+(?:\.\d+)?)([kK]?)")
+BITRATE_RANGE = (8_000, 512_000)
+
+
+def _check_render_options(outdir: Path, bitrate: str, lufs: float) -> None:
+    """Options a render would otherwise reject only after synthesis and mastering, with a temporary name."""
+    lo, hi = LUFS_RANGE
+    if not lo <= lufs <= hi:  # also nan
+        raise AudiobookError(f"--lufs {lufs:g}: outside {lo:g}..{hi:g} LUFS; podcasts use -16 (mono -19)")
+    m = BITRATE.fullmatch(bitrate.strip())
+    bps = float(m.group(1)) * (1000 if m.group(2) else 1) if m else 0.0
+    if not BITRATE_RANGE[0] <= bps <= BITRATE_RANGE[1]:
+        raise AudiobookError(f"--bitrate {bitrate}: not a bitrate from 8k to 512k; use e.g. 96k or 128k")
+    _check_writable(outdir)
+
+
+def _check_writable(outdir: Path) -> None:
+    """The output folder, or the nearest folder it would be made in, takes a new file: tried, not guessed
+    from permission bits (root, read-only mounts)."""
+    import tempfile
+
+    if outdir.exists() and not outdir.is_dir():
+        raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
+    base = outdir
+    while not base.exists():
+        if base.is_symlink() or base.parent == base:
+            raise AudiobookError(f"{outdir}: cannot be created; give another -o/--outdir")
+        base = base.parent
+    if not base.is_dir():
+        raise AudiobookError(f"{outdir}: cannot be created, {base} is not a folder; give another -o/--outdir")
+    try:
+        with tempfile.TemporaryFile(dir=base):
+            pass
+    except OSError as e:
+        what = "cannot write there" if base == outdir else f"cannot be created in {base}"
+        raise AudiobookError(f"{outdir}: {what} ({e.strerror}); give another -o/--outdir") from None
 
 
 def _with_progress(work: Callable[[Callable[[int, int], None] | None], Any], quiet: bool) -> Any:
@@ -190,6 +229,7 @@ def batch(
     formats = {f.lower().lstrip(".") for f in (format or [])}
     if formats - {"m4b", "mp3"}:
         raise AudiobookError(f"--format {', '.join(sorted(formats - {'m4b', 'mp3'}))}: unknown; use m4b")
+    _check_render_options(outdir, bitrate, lufs)
     if jobs < 1 or cpus_per_episode < 1:
         raise AudiobookError("--jobs and --cpus-per-episode take a whole number of at least 1")
     if cover is not None and not cover.is_file():
