@@ -7,16 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from audiobook.errors import AudiobookError
+from audiobook.files import SETTINGS_LIMIT, read_user_text
 
 SHOW_KEYS = {"title", "author", "description", "image", "category", "explicit", "language", "link", "email"}
 
 
 def read_podcast_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AudiobookError(f"{path}: not found; check the path") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        data = tomllib.loads(read_user_text(path, SETTINGS_LIMIT, "show settings file"))
+    except tomllib.TOMLDecodeError as e:
         raise AudiobookError(f"{path}: not valid TOML ({e}); fix the file") from None
     data = data.get("podcast", data)
     unknown = sorted(set(data) - SHOW_KEYS)

@@ -6,6 +6,7 @@ everything that changes those samples, so an edit re-synthesizes only the pieces
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -129,10 +130,8 @@ def _die_with_parent(parent: int) -> None:
     if sys.platform.startswith("linux"):
         import ctypes
 
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
     if os.getppid() != parent:
         os._exit(1)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from audiobook.errors import AudiobookError
+from audiobook.files import LEXICON_LIMIT, read_user_text
 from audiobook.text.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, looks_possessive, with_conjunction
 
 DEFAULT_LEXICON_NAME = "lexicon.txt"
@@ -107,14 +108,7 @@ _COMMENT = re.compile(r"(?:^|\s)#.*$")
 def load_lexicon(path: Path) -> Lexicon:
     """Read a lexicon file; a malformed line is an AudiobookError naming the file, the line and the fix."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise AudiobookError(f"{path}: lexicon file not found; check the path") from None
-    except UnicodeDecodeError:
-        raise AudiobookError(f"{path}: lexicon is not UTF-8 text; save it as UTF-8") from None
-    except OSError as e:
-        raise AudiobookError(f"{path}: cannot read lexicon ({e.strerror}); check the path") from None
+    lines = read_user_text(path, LEXICON_LIMIT, "lexicon").splitlines()  # bounded, regular file, BOM dropped
     entries: dict[str, str] = {}
     first_line: dict[str, int] = {}
     for number, raw in enumerate(lines, start=1):
