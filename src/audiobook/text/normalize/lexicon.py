@@ -144,7 +144,7 @@ _cache: dict[tuple[str, int], Lexicon] = {}
 
 
 def default_lexicon() -> Lexicon:
-    """voices/lexicon.txt of the project if it exists, else an empty lexicon (re-read when edited)."""
+    """The lexicon shipped in the package if it exists, else an empty lexicon (re-read when edited)."""
     path = default_lexicon_path()
     try:
         stamp = (str(path), os.stat(path).st_mtime_ns)
