@@ -117,7 +117,7 @@ class _Loader(yaml.SafeLoader):
         # YAML keeps the last of two equal keys without a word: an edit that duplicates `text:` would be lost.
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if isinstance(key, str | int) and key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key '{key}' (the first would be lost); keep one", key_node.start_mark)
