@@ -43,12 +43,7 @@ def friendly(fn: F) -> F:
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             _err("interrupted")
-            # Everything to clean up was cleaned while the exception unwound. A normal exit would now join a
-            # synthesis pool's manager thread, which a signal arriving mid-submit can leave deadlocked on a
-            # queue lock: leave at once (the workers die with this process, synth._die_with_parent).
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(130)
+            raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
 
@@ -110,7 +105,16 @@ def render(
             typer.echo(f"warning: {w}", err=True)
     else:
         font_path()  # the generated cover's font: a broken install fails now, not after synthesis
-    result = _with_progress(lambda progress: run(input, opts, progress), quiet)
+    try:
+        result = _with_progress(lambda progress: run(input, opts, progress), quiet)
+    except KeyboardInterrupt:
+        # Everything to clean up was cleaned while the exception unwound. A normal exit would now join the
+        # synthesis pool's manager thread, which a signal arriving mid-submit can leave deadlocked on a queue
+        # lock: leave at once (the workers die with this process, synth._die_with_parent).
+        _err("interrupted")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     for w in result.warnings:
         typer.echo(f"warning: {w}", err=True)
     if not quiet:
