@@ -83,7 +83,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("AUDIOBOOK_VOICES", raising=False)
     project = tmp_path / "project-voices"
     project.mkdir()
-    for p in (ROOT / "voices").glob("kk-*.toml"):
+    for p in voices.builtin_voices().glob("kk-*.toml"):
         shutil.copy(p, project)
     monkeypatch.setattr(voices, "PROJECT_VOICES", project)
     return tmp_path

@@ -108,7 +108,7 @@ def test_merged_lexicon_prefers_the_second() -> None:
 
 def test_default_lexicon_is_the_project_file() -> None:
     path = default_lexicon_path()
-    assert path == Path(__file__).resolve().parents[1] / "voices" / "lexicon.txt"
+    assert path == Path(__file__).resolve().parents[1] / "src/audiobook/text/normalize/data/lexicon.txt"
     assert path.is_file()
     lexicon = default_lexicon()
     assert lexicon.entries == load_lexicon(path).entries

@@ -140,7 +140,9 @@ def test_an_edit_is_saved_and_an_invalid_one_is_the_cli_message(client: Any, wor
     assert load_script_file(workdir / "articles" / view["id"] / "script.yaml").segments[1].speaker != "guest"
 
 
-def test_a_voice_must_be_an_installed_one(client: Any) -> None:
+def test_a_voice_must_be_an_installed_one(client: Any, tmp_path: Path) -> None:
+    from audiobook.voice.profile import builtin_voices
+
     view = upload(client)
     script = view["script"]
     refs = [v["ref"] for v in client.get("/api/voices", headers=AUTH).json()["voices"]]
@@ -148,7 +150,9 @@ def test_a_voice_must_be_an_installed_one(client: Any) -> None:
     script["speakers"][2]["voice"] = "kk-guest-2"
     assert client.put(f"/api/articles/{view['id']}/script", json=script, headers=AUTH).status_code == 200
     assert client.get(f"/api/articles/{view['id']}", headers=AUTH).json()["cast"]["interviewee"] == "kk-guest-2"
-    script["speakers"][2]["voice"] = str(Path(__file__).resolve().parents[1] / "voices" / "kk-narrator.toml")
+    elsewhere = tmp_path / "kk-narrator.toml"  # a valid profile, but outside the voice folders
+    elsewhere.write_bytes((builtin_voices() / "kk-narrator.toml").read_bytes())
+    script["speakers"][2]["voice"] = str(elsewhere)
     r = client.put(f"/api/articles/{view['id']}/script", json=script, headers=AUTH)
     assert r.status_code == 422 and "is not installed" in r.json()["error"]
 

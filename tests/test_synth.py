@@ -17,7 +17,7 @@ from audiobook.voice.engines.espeak import EspeakSettings
 from audiobook.voice.engines.piper import PiperSettings
 from audiobook.voice.profile import VoiceProfile
 from audiobook.voice.resolve import find_profile
-from audiobook.voice.synth import cache_root, synthesize_all
+from audiobook.voice.synth import cache_root, piece_problem, synthesize_all
 
 MULTI = Path(__file__).parent / "data" / "multispeaker-test.onnx"  # speaker n: a sine of 220 Hz * (1 + n)
 
@@ -156,11 +156,58 @@ def test_a_pool_of_neural_workers_gives_each_speaker_its_voice(tmp_path: Path) -
         assert round(hz / 220) == 1 + p.settings.speaker  # type: ignore[attr-defined]
 
 
-def test_a_corrupted_cache_file_is_a_clear_error(tmp_path: Path) -> None:
-    from audiobook.errors import AudiobookError
+def corrupt(path: Path, how: str) -> None:
+    blob = bytearray(path.read_bytes())
+    if how == "noise":  # the header stays valid: only the samples change
+        mid = len(blob) // 2
+        blob[mid : mid + 2000] = os.urandom(2000)
+    elif how == "truncated":
+        blob = blob[: len(blob) // 2]
+    else:
+        blob = bytearray(b"not a wav file")
+    path.write_bytes(bytes(blob))
 
+
+@pytest.mark.parametrize(("how", "problem"), [
+    ("noise", "checksum mismatch"), ("truncated", "wrong length"),
+    ("garbage", "unreadable (file does not start with RIFF id)"),
+])
+def test_a_damaged_cache_piece_is_synthesized_again_with_a_warning(tmp_path: Path, how: str, problem: str) -> None:
     voice = find_profile("kk-narrator")
-    pieces, _ = synthesize_all([(SENTENCES[0], voice)], tmp_path, 22050)
-    pieces[0].path.write_bytes(b"not a wav file")
-    with pytest.raises(AudiobookError, match="cached piece unreadable.*--no-cache"):
-        synthesize_all([(SENTENCES[0], voice)], tmp_path, 22050)
+    texts = [(SENTENCES[0], voice), (SENTENCES[1], voice)]
+    pieces, _ = synthesize_all(texts, tmp_path, 22050)
+    assert piece_problem(pieces[0].path, 22050) is None
+    good = read_wav(pieces[1].path).samples.copy()
+    corrupt(pieces[0].path, how)
+    assert piece_problem(pieces[0].path, 22050) is not None
+    again, stats = synthesize_all(texts, tmp_path, 22050)
+    assert (stats.synthesized, stats.cached) == (1, 1)
+    assert stats.warnings == [f"{pieces[0].path}: cached piece damaged ({problem}); synthesized again"]
+    assert piece_problem(again[0].path, 22050) is None
+    assert abs(again[0].frames - pieces[0].frames) < 0.05 * pieces[0].frames  # speech again, not noise
+    assert np.array_equal(read_wav(again[1].path).samples, good)  # the good piece was kept
+    third, stats = synthesize_all(texts, tmp_path, 22050)
+    assert (stats.synthesized, stats.warnings) == (0, [])
+
+
+def test_a_full_cache_disk_names_the_cache(tmp_path: Path) -> None:
+    """A real write failure (the file size limit stands in for a full disk): one line naming the cache."""
+    code = f"""
+import resource, signal
+from pathlib import Path
+from audiobook.errors import AudiobookError
+from audiobook.voice.resolve import find_profile
+from audiobook.voice.synth import synthesize_all
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+try:
+    synthesize_all([("{SENTENCES[2]}", find_profile("kk-narrator"))], Path({str(tmp_path / "cache")!r}), 22050)
+except AudiobookError as e:
+    print(e)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == (f"{tmp_path / 'cache'}: cannot write the voice cache (File too large); free space "
+                                "there, set AUDIOBOOK_CACHE to another folder, or use --no-cache")
+

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
+from audiobook.console import (
+    check_render_options,
+    err,
+    format_dropped,
+    friendly,
+    interrupt,
+    neural_hint,
+    parse_formats,
+    with_batch_progress,
+    with_progress,
+)
 from audiobook.errors import AudiobookError
 
 app = typer.Typer(
@@ -18,46 +28,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-F = TypeVar("F", bound=Callable[..., Any])
 _INPUT_HELP = ("Interview article (.txt, .md, .html/.htm, .docx, or an http(s):// URL) or an edited script "
                "(.yaml/.json).")
 _KEEP_ALL_HELP = "Keep page furniture (counters, captions, share lines, menus): leave nothing out."
-
-
-def parse_formats(values: list[str] | None) -> frozenset[str]:
-    """`--format m4b --format epub` or `--format m4b,epub`; the MP3 is always written."""
-    from audiobook.package.episode import FORMATS
-
-    formats = {f.strip().lower().lstrip(".") for arg in (values or []) for f in arg.split(",") if f.strip()}
-    if unknown := formats - set(FORMATS):
-        raise AudiobookError(f"--format {', '.join(sorted(unknown))}: unknown; use {', '.join(sorted(FORMATS))}")
-    return frozenset(formats | {"mp3"})
-
-
-def _err(msg: str) -> None:
-    typer.echo(f"error: {msg}", err=True)
-
-
-def friendly(fn: F) -> F:
-    """User errors become one line on stderr and exit 1; no traceback."""
-
-    @wraps(fn)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except AudiobookError as e:
-            _err(str(e))
-            raise typer.Exit(1) from None
-        except OSError as e:  # a folder where a file was expected, permissions, a full disk, ...
-            _err(f"{e.filename or 'file'}: {e.strerror or e}; check the path and its permissions")
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            _err("interrupted")
-            raise typer.Exit(130) from None
-        except BrokenPipeError:
-            raise typer.Exit(0) from None
-
-    return run  # type: ignore[return-value]
 
 
 @app.command()
@@ -67,7 +40,7 @@ def render(
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Output folder.")] = Path("out"),
     voice: Annotated[list[str] | None, typer.Option(
         "--voice", help="ROLE=PROFILE or SPEAKER=PROFILE; PROFILE is a name in voices/ or a .toml path.")] = None,
-    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to the built-in one.")] = None,
     podcast: Annotated[Path | None, typer.Option(
         help="Show details (podcast.toml); default: podcast.toml beside the input or in the output folder.")] = None,
     show: Annotated[str | None, typer.Option(help="Show name (ID3 album).")] = None,
@@ -90,6 +63,9 @@ def render(
         help="Languages detected per sentence (kk,ru,en); kk alone turns detection off.")] = "kk,ru,en",
 ) -> None:
     """Render an interview into OUTDIR/<name>.mp3 with chapters, transcripts and a read-along page."""
+    import signal
+
+    signal.signal(signal.SIGTERM, interrupt)  # `timeout` and service managers stop with SIGTERM: as Ctrl-C
     from audiobook.audio.assemble import Pacing
     from audiobook.audio.master import Loudness
     from audiobook.package.episode import PackageSettings
@@ -114,14 +90,23 @@ def render(
         pacing=Pacing(), loudness=Loudness(target_lufs=lufs), package=package, intro=intro, outro=outro,
         keep_all=keep_all, languages=parse_languages(languages),
     )
-    if outdir.exists() and not outdir.is_dir():
-        raise AudiobookError(f"{outdir}: exists and is not a folder; give another -o/--outdir")
+    # Checked before any synthesis, which can take minutes with neural voices.
+    check_render_options(outdir, bitrate, lufs)
     if package.cover is not None:
         for w in check_cover(package.cover):
             typer.echo(f"warning: {w}", err=True)
     else:
         font_path()  # the generated cover's font: a broken install fails now, not after synthesis
-    result = _with_progress(lambda progress: run(input, opts, progress), quiet)
+    try:
+        result = with_progress(lambda progress: run(input, opts, progress), quiet)
+    except KeyboardInterrupt:
+        # Everything to clean up was cleaned while the exception unwound. A normal exit would now join the
+        # synthesis pool's manager thread, which a signal arriving mid-submit can leave deadlocked on a queue
+        # lock: leave at once (the workers die with this process, synth._die_with_parent).
+        err("interrupted")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     for w in result.warnings:
         typer.echo(f"warning: {w}", err=True)
     if not quiet:
@@ -134,31 +119,10 @@ def render(
                "--keep-all reads them)" if result.dropped else ""),
             err=True,
         )
-        _neural_hint(result.voices)
+        neural_hint(result.voices)
     if timings:
         typer.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), err=True)
     typer.echo(str(result.audio))
-
-
-def _with_progress(work: Callable[[Callable[[int, int], None] | None], Any], quiet: bool) -> Any:
-    if quiet or not sys.stderr.isatty():
-        return work(None)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    # Redrawn as pieces finish, not by rich's refresh thread: with no other thread running, the synthesis
-    # pool may fork its workers (synth._start_method).
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), transient=True, auto_refresh=False) as bar:
-        task = bar.add_task("Synthesizing", total=None)
-        return work(lambda done, total: bar.update(task, completed=done, total=total, refresh=True))
-
-
-def _neural_hint(used: list[Any]) -> None:
-    from audiobook.voice.cast import piper_hint
-
-    hint = piper_hint(used)
-    if hint:
-        typer.echo(hint, err=True)
 
 
 @app.command()
@@ -168,7 +132,7 @@ def batch(
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="The site: one folder for every episode.")],
     voice: Annotated[list[str] | None, typer.Option(
         "--voice", help="ROLE=PROFILE or SPEAKER=PROFILE, as for render.")] = None,
-    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to the built-in one.")] = None,
     podcast: Annotated[Path | None, typer.Option(
         help="Show details for every episode; default: the podcast.toml beside each article.")] = None,
     show: Annotated[str | None, typer.Option(help="Show name (ID3 album).")] = None,
@@ -201,8 +165,9 @@ def batch(
     from audiobook.pipeline import RenderOptions
     from audiobook.voice.cast import parse_overrides
 
-    signal.signal(signal.SIGTERM, _interrupt)  # service managers and `timeout` stop with SIGTERM
+    signal.signal(signal.SIGTERM, interrupt)  # service managers and `timeout` stop with SIGTERM
     formats = parse_formats(format)
+    check_render_options(outdir, bitrate, lufs)
     if jobs < 1 or cpus_per_episode < 1:
         raise AudiobookError("--jobs and --cpus-per-episode take a whole number of at least 1")
     if cover is not None and not cover.is_file():
@@ -213,7 +178,7 @@ def batch(
     show_options = Show.from_mapping({"title": show, "author": author}, "--show/--author")
     opts = BatchOptions(sources, outdir, render_opts, podcast, show_options, jobs,
                         ray or ray_address is not None, ray_address, cpus_per_episode)
-    summary = _with_batch_progress(lambda on_event: run_batch(opts, on_event), quiet)
+    summary = with_batch_progress(lambda on_event: run_batch(opts, on_event), quiet)
     failed = len(summary.failed)
     if base_url is not None:
         from audiobook.publish.feed import write_feed
@@ -223,7 +188,7 @@ def batch(
             written = write_feed(outdir, base_url, feed_show, warn=lambda w: typer.echo(f"warning: {w}", err=True))
             typer.echo(f"feed: {written}", err=True)
         except AudiobookError as e:
-            _err(f"feed: {e}")
+            err(f"feed: {e}")
             failed += 1
     for s in summary.skipped:
         if not quiet:
@@ -237,42 +202,6 @@ def batch(
         typer.echo("nothing to render: every episode is up to date", err=True)
     if failed:
         raise typer.Exit(1)
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
-def _with_batch_progress(work: Callable[[Callable[..., None]], Any], quiet: bool) -> Any:
-    """Runs `work(on_event)`: a line per finished or failed episode, and a bar over the episodes to render."""
-    from contextlib import nullcontext
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), transient=True) if sys.stderr.isatty() and not quiet else None
-    task = bar.add_task("Rendering", total=0) if bar else None
-
-    def on_event(kind: str, art: Any, outcome: Any) -> None:
-        if kind == "todo":
-            if bar is not None and task is not None:
-                bar.update(task, total=(bar.tasks[0].total or 0) + 1)
-            return
-        if kind == "failed":
-            line = f"failed: {art.rel}: {outcome.error}"
-        elif quiet:
-            return
-        else:
-            line = (f"rendered: {art.rel} -> {art.name}.mp3 ({outcome.duration / 60:.1f} min, "
-                    f"{outcome.seconds:.1f} s, {outcome.synthesized} sentences synthesized)")
-        if bar is not None and task is not None:
-            bar.console.print(line, markup=False, highlight=False)
-            bar.advance(task)
-        else:
-            typer.echo(line, err=True)
-
-    with bar if bar is not None else nullcontext():
-        return work(on_event)
 
 
 @app.command()
@@ -292,24 +221,15 @@ def script(
     s = load_script(input, keep_all)
     for w in s.warnings:
         typer.echo(f"warning: {w}", err=True)
-    typer.echo(dump_json(s) if json_ else dump_yaml(s) if yaml_ else format_script(s) + _format_dropped(s),
+    typer.echo(dump_json(s) if json_ else dump_yaml(s) if yaml_ else format_script(s) + format_dropped(s),
                nl=False)
-
-
-def _format_dropped(s: Any) -> str:
-    """The lines left out, each marked with its reason, after the script they are not part of."""
-    if not s.dropped:
-        return ""
-    out = ["", f"== Left out ({len(s.dropped)} lines of page furniture; --keep-all keeps them)"]
-    out += [f"[dropped] line {d.line} ({d.reason}): {' '.join(d.text.split())}" for d in s.dropped]
-    return "\n".join(out) + "\n"
 
 
 @app.command()
 @friendly
 def normalize(
     text: Annotated[str | None, typer.Argument(help="Text to normalize; default: stdin, line by line.")] = None,
-    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to the built-in one.")] = None,
     language: Annotated[str | None, typer.Option(
         help="kk, ru or en for every sentence; default: detected per sentence among --languages.")] = None,
     languages: Annotated[str, typer.Option(help="Languages to detect among (kk,ru,en).")] = "kk,ru,en",
@@ -346,7 +266,7 @@ def normalize(
 def check(
     input: Annotated[Path, typer.Argument(help="Interview article (.txt) or a script (.yaml/.json).")],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any reading was guessed.")] = False,
-    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to voices/lexicon.txt.")] = None,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to the built-in one.")] = None,
 ) -> None:
     """Pre-flight report, before any audio: speakers, chapters, what was left out, and every guessed word."""
     from audiobook.pipeline import load_script

@@ -124,6 +124,7 @@ def render(
             opts.pacing.trim_db, opts.jobs, on_progress,
         )
         t["synthesize"] = time.perf_counter() - t0
+        warnings += stats.warnings  # damaged cache pieces, synthesized again
         t0 = time.perf_counter()
         episode: Episode = assemble(lines, pieces, [c.title for c in script.chapters], ASSEMBLY_RATE,
                                     opts.pacing, intro, outro)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
 
 from audiobook.errors import AudiobookError
+from audiobook.files import SETTINGS_LIMIT, read_user_text
 from audiobook.package.manifest import Show
 
 SHOW_FILE = "podcast.toml"
@@ -15,10 +15,8 @@ SHOW_FILE = "podcast.toml"
 def read_podcast_toml(path: Path) -> Show:
     """The checked show details of one podcast.toml (a `[podcast]` table or top-level keys)."""
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AudiobookError(f"{path}: not found; check the path") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        data = tomllib.loads(read_user_text(path, SETTINGS_LIMIT, "show settings file"))
+    except tomllib.TOMLDecodeError as e:
         raise AudiobookError(f"{path}: not valid TOML ({e}); fix the file") from None
     table = data.get("podcast", data)
     if not isinstance(table, dict):

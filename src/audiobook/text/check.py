@@ -121,5 +121,5 @@ def format_report(report: CheckReport) -> str:
             out.append(f"      lexicon: {f.guess.lexicon_line}")
     n = len(report.guesses)
     out += ["", f"{n} guessed reading{'s' if n != 1 else ''}" + (
-        "; add lexicon lines (voices/lexicon.txt or --lexicon FILE) to make them final." if n else ".")]
+        "; add lexicon lines (a --lexicon FILE) to make them final." if n else ".")]
     return "\n".join(out) + "\n"

@@ -14,6 +14,7 @@ Rules chosen for edited files:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -116,6 +117,18 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps dates as strings, so a bad date is our error with a line, not a crash."""
 
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # YAML keeps the last of two equal keys without a word: an edit that duplicates `text:` would be lost.
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (the first would be lost); keep one", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -127,6 +140,7 @@ class _File:
 
     def __init__(self, path: Path, root: yaml.Node | None) -> None:
         self.path, self.root = path, root
+        self.warnings: list[str] = []
 
     def line(self, *keys: str | int) -> int | None:
         node = self.root
@@ -160,14 +174,37 @@ def load_script_file(path: Path, check_voice: VoiceCheck | None = None) -> Scrip
     `check_voice`: how speakers' voice references are checked; None leaves that to the cast."""
     text = read_text(path)
     root: yaml.Node | None = None
+    try:
+        data, root = _parse(path, text)
+    except RecursionError:  # "[[[[..." deeper than Python's stack; no script is nested more than 4 deep
+        raise AudiobookError(f"{path}: nested too deeply to be a script; make one with "
+                             "`audiobook script ARTICLE --yaml`") from None
+    f = _File(path, root)
+    _check_surrogates(f, data, ())
+    return _build(data, f, check_voice)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in d:
+            raise ValueError(f"duplicate key '{k}' (the first would be lost); keep one")
+        d[k] = v
+    return d
+
+
+def _parse(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
+    root: yaml.Node | None = None
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as e:
             raise AudiobookError(f"{path}:{e.lineno}: invalid JSON ({e.msg}); fix the syntax") from None
+        except ValueError as e:
+            raise AudiobookError(f"{path}: invalid JSON ({e})") from None
         try:  # JSON is YAML: the node tree gives line numbers for the checks below
             root = yaml.compose(text, Loader=_Loader)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             root = None
     else:
         try:
@@ -186,7 +223,27 @@ def load_script_file(path: Path, check_voice: VoiceCheck | None = None) -> Scrip
         except yaml.YAMLError as e:
             problem = " ".join(str(e).split())
             raise AudiobookError(f"{path}: invalid YAML ({problem}); fix the syntax") from None
-    return _build(data, _File(path, root), check_voice)
+    return data, root
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 controls but tab and newline, and DEL: espeak stops reading at a NUL, and no output format carries them.
+_CONTROL = re.compile("[ ]*[\x00-\x08\x0b-\x1f\x7f]+[ ]*")
+
+
+def _check_surrogates(f: _File, value: Any, where: tuple[str | int, ...]) -> None:
+    """JSON's `\\ud800` escape makes a string no file can hold: refuse it here, with its line."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise f.error(where, "a lone surrogate escape (\\ud800-\\udfff) is not a character; remove it "
+                          "or write the character itself")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_surrogates(f, k, where)
+            _check_surrogates(f, v, (*where, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_surrogates(f, v, (*where, i))
 
 
 def _keys(f: _File, d: dict[str, Any], allowed: tuple[str, ...], where: tuple[str | int, ...]) -> None:
@@ -199,6 +256,10 @@ def _str(f: _File, d: dict[str, Any], key: str, where: tuple[str | int, ...], re
     value = d.get(key)
     if value is None and not required:
         return ""
+    if isinstance(value, str) and _CONTROL.search(value):
+        n = sum(len(m.group().strip(" ")) for m in _CONTROL.finditer(value))
+        value = _CONTROL.sub(" ", value).strip(" ")
+        f.warnings.append(f"{f.path}:{f.line(*where, key)}: removed {n} control character(s) from {key}")
     if not isinstance(value, str) or (required and not value.strip()):
         what = "missing" if value is None else f"must be text, got {value!r}"
         raise f.error((*where, key), f"{key} {what}; give it a non-empty text value")
@@ -291,7 +352,7 @@ def _build(data: Any, f: _File, check_voice: VoiceCheck | None) -> Script:
                           f"chapter's ({chapters[-1].first_segment}); chapters go in order")
         chapters.append(Chapter(title=ctitle, first_segment=first))
 
-    warnings: list[str] = []
+    warnings: list[str] = f.warnings
     segments: list[Segment] = []
     ch = 0
     for i, d in enumerate(raw_segments):

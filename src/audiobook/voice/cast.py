@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Iterable
 
 from audiobook.errors import AudiobookError
+from audiobook.files import SETTINGS_LIMIT, read_user_text
 from audiobook.text.language import LANGUAGES
 from audiobook.text.script import ROLES, Script
 from audiobook.voice.engines import engine_names, get_engine
@@ -76,10 +77,10 @@ def default_cast() -> dict[str, str]:
     base = piper_cast() or dict(BUILTIN_CAST)
     for d in voice_dirs():
         path = d / "cast.toml"
-        if path.is_file():
+        if path.exists():  # a cast.toml that is a device or a pipe is an error, not skipped
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+                data = tomllib.loads(read_user_text(path, SETTINGS_LIMIT, "cast file"))
+            except tomllib.TOMLDecodeError as e:
                 raise AudiobookError(f"{path}: not valid TOML ({e}); fix the file") from None
             roles = data.get("cast", data)
             unknown = sorted(set(roles) - set(ROLES))

@@ -10,10 +10,17 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+# The checkout's voices/ folder (where users add their own profiles); absent in an installed copy.
 PROJECT_VOICES = Path(__file__).resolve().parents[3] / "voices"
+
+
+def builtin_voices() -> Path:
+    """The default profiles shipped inside the package (voice/data/*.toml), found wherever it is installed."""
+    return Path(str(resources.files("audiobook.voice") / "data"))
 
 # The cache key's shape since cache format 1, when a profile was one flat record of every engine's keys:
 # every field an engine does not set is there with its old default, so pieces cached then stay valid.
@@ -70,7 +77,7 @@ def voice_dirs() -> list[Path]:
     dirs = []
     if env := os.environ.get("AUDIOBOOK_VOICES"):
         dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    dirs += [Path.cwd() / "voices", PROJECT_VOICES]
+    dirs += [Path.cwd() / "voices", PROJECT_VOICES, builtin_voices()]
     seen: list[Path] = []
     for d in dirs:
         if d.is_dir() and d.resolve() not in [s.resolve() for s in seen]:

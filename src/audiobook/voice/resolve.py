@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from audiobook.errors import AudiobookError
+from audiobook.files import SETTINGS_LIMIT, read_user_text
 from audiobook.voice.engines import engine_names, get_engine
 from audiobook.voice.modelfiles import FoundModel, find_models
 from audiobook.voice.profile import VoiceProfile, list_profile_files, voice_dirs
@@ -37,10 +38,8 @@ def find_profile(ref: str) -> VoiceProfile:
 def load_profile(path: Path) -> VoiceProfile:
     """Parse one profile file; its engine checks its own keys. Problems are errors naming the file."""
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AudiobookError(f"{path}: voice profile not found; check the path") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        data: dict[str, Any] = tomllib.loads(read_user_text(path, SETTINGS_LIMIT, "voice profile"))
+    except tomllib.TOMLDecodeError as e:
         raise AudiobookError(f"{path}: not a valid TOML voice profile ({e}); fix the file") from None
     engine = data.pop("engine", None)
     if engine is None:

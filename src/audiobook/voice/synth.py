@@ -6,28 +6,32 @@ everything that changes those samples, so an edit re-synthesizes only the pieces
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import signal
+import struct
 import sys
 import tempfile
 import threading
 import wave
+import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from audiobook.audio.pcm import resample, trim_silence, wav_frames, write_wav
+from audiobook.audio.pcm import resample, trim_silence, wav_frames
 from audiobook.errors import AudiobookError
 from audiobook.parallel import cpu_cores
 from audiobook.voice.engines import Pcm, Voice, engine_names, get_engine
 from audiobook.voice.profile import VoiceProfile
 
-CACHE_FORMAT = "1"  # bump when the stored form of a piece changes
+CACHE_FORMAT = "2"  # bump when the stored form of a piece changes (2: a checksum chunk after the samples)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class SynthStats:
     pieces: int = 0
     synthesized: int = 0
     cached: int = 0
+    warnings: list[str] = field(default_factory=list)  # e.g. a damaged cache piece, synthesized again
 
 
 def cache_root(no_cache: bool = False) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
@@ -59,7 +64,11 @@ def cache_root(no_cache: bool = False) -> tuple[Path, tempfile.TemporaryDirector
     from platformdirs import user_cache_dir
 
     root = Path(os.environ.get("AUDIOBOOK_CACHE") or user_cache_dir("audiobook")) / "pieces"
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise AudiobookError(f"{root}: cannot make the voice cache ({e.strerror}); set AUDIOBOOK_CACHE to another "
+                             "folder, or use --no-cache") from None
     return root, None
 
 
@@ -119,10 +128,28 @@ class Voices:
 _worker: Voices | None = None  # a pool worker's voices, made by _init_worker
 
 
-def _init_worker(threads: int) -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive the render (SIGTERM or SIGKILL to it): it would hold the caller's stdout and
+    stderr open. Linux sends the worker SIGKILL when its parent dies; the parent check covers a parent that
+    died before the request was made."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(threads: int, parent: int) -> None:
     global _worker
-    # Ctrl-C is the parent's to handle: workers stop when it shuts the pool down, without tracebacks.
+    _die_with_parent(parent)
+    # Ctrl-C and SIGTERM are the parent's to handle: workers stop when it shuts the pool down, or die with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker = Voices(threads)
 
 
@@ -135,9 +162,58 @@ def _work(job: Job, rate: int, trim_db: float) -> tuple[int, int]:
 def _make_piece(voices: Voices, job: Job, rate: int, trim_db: float) -> tuple[int, int]:
     pcm = voices.speak(job.spoken, job.profile)
     pcm = resample(trim_silence(pcm, trim_db), rate)
-    job.path.parent.mkdir(parents=True, exist_ok=True)
-    write_wav(job.path, pcm)
+    try:
+        job.path.parent.mkdir(parents=True, exist_ok=True)
+        store_piece(job.path, pcm.samples.astype("<i2", copy=False).tobytes(), rate)
+    except OSError as e:  # a full or read-only cache disk: name the cache, not a temporary file in it
+        raise AudiobookError(f"{job.path.parent.parent}: cannot write the voice cache ({e.strerror}); free space "
+                             "there, set AUDIOBOOK_CACHE to another folder, or use --no-cache") from None
     return len(pcm.samples), rate
+
+
+# A piece is a 16-bit mono WAV followed by a RIFF chunk that WAV readers skip: the CRC-32 of the samples and
+# their count. A piece damaged behind a valid header (a disk error, a stray write) fails the check.
+_CHECK_CHUNK = b"abck"
+_TRAILER = struct.Struct("<4sIII")  # chunk id, chunk size (8), crc32, frames
+
+
+def store_piece(path: Path, samples: bytes, rate: int) -> None:
+    """Atomically: a reader never sees a half-written piece (workers and renders share the cache)."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples)
+    blob = bytearray(buf.getvalue())
+    blob += _TRAILER.pack(_CHECK_CHUNK, 8, zlib.crc32(samples), len(samples) // 2)
+    struct.pack_into("<I", blob, 4, len(blob) - 8)  # the RIFF size covers the check chunk
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def piece_problem(path: Path, rate: int) -> str | None:
+    """Why the cached piece at `path` cannot be used, or None when its samples match their checksum."""
+    try:
+        blob = path.read_bytes()
+        with wave.open(io.BytesIO(blob), "rb") as w:
+            if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, rate):
+                return f"not 16-bit mono at {rate} Hz"
+            frames = w.getnframes()
+    except (OSError, EOFError, wave.Error) as e:
+        return f"unreadable ({e})"
+    start = 44  # the header store_piece writes
+    if len(blob) != start + 2 * frames + _TRAILER.size:
+        return "wrong length"
+    tag, _, crc, count = _TRAILER.unpack_from(blob, start + 2 * frames)
+    if tag != _CHECK_CHUNK or count != frames or zlib.crc32(blob[start : start + 2 * frames]) != crc:
+        return "checksum mismatch"
+    return None
 
 
 def synthesize_all(
@@ -154,6 +230,8 @@ def synthesize_all(
     identities: dict[VoiceProfile, str] = {}  # a profile's identity stats its model file: once per profile
     paths: list[Path] = []
     todo: dict[Path, Job] = {}
+    checked: set[Path] = set()
+    warnings: list[str] = []
     for spoken, profile in texts:
         if profile.engine not in versions:
             versions[profile.engine] = get_engine(profile.engine).version()
@@ -162,9 +240,16 @@ def synthesize_all(
         key = piece_key(spoken, profile.engine, versions[profile.engine], identities[profile], rate, trim_db)
         path = root / key[:2] / f"{key}.wav"
         paths.append(path)
-        if path not in todo and not path.exists():
+        if path in todo or path in checked:
+            continue
+        checked.add(path)
+        if path.exists() and (problem := piece_problem(path, rate)) is not None:
+            warnings.append(f"{path}: cached piece damaged ({problem}); synthesized again")
+            path.unlink(missing_ok=True)
+        if not path.exists():
             todo[path] = Job(spoken, profile, path)
-    stats = SynthStats(pieces=len(texts), synthesized=len(todo), cached=len(set(paths)) - len(todo))
+    stats = SynthStats(pieces=len(texts), synthesized=len(todo), cached=len(set(paths)) - len(todo),
+                       warnings=warnings)
     jobs = auto_jobs(list(todo.values())) if jobs is None else jobs
     done = 0
     # Longest first, so the last piece to finish in a pool is short.
@@ -181,22 +266,24 @@ def synthesize_all(
     else:
         jobs = min(jobs, len(ordered))
         threads = max(1, cpu_cores() // jobs)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(ordered),
-                                 initializer=_init_worker, initargs=(threads,)) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(ordered),
+                                   initializer=_init_worker, initargs=(threads, os.getpid()))
+        try:
+            # Submitting is inside the try: Ctrl-C or SIGTERM while work is queued cancels the queue, rather
+            # than waiting for every queued piece to be synthesized.
             futures = [pool.submit(_work, job, rate, trim_db) for job in ordered]
-            try:
-                for fut in as_completed(futures):
-                    fut.result()
-                    done += 1
-                    if on_progress:
-                        on_progress(done, len(ordered))
-            except BrokenProcessPool:
-                raise AudiobookError(
-                    "a synthesis worker died (out of memory?); try again with --jobs 1"
-                ) from None
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+            for fut in as_completed(futures):
+                fut.result()
+                done += 1
+                if on_progress:
+                    on_progress(done, len(ordered))
+        except BrokenProcessPool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise AudiobookError("a synthesis worker died (out of memory?); try again with --jobs 1") from None
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     rendered = []
     for path in paths:
         try:

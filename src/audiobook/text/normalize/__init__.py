@@ -133,7 +133,7 @@ def _read_word(word: str) -> str:
 def normalize(text: str, lexicon: Lexicon | None = None, notes: list[Guess] | None = None) -> str:
     """One line of Kazakh text into the words a newsreader would say; idempotent.
 
-    lexicon: None uses the project's default lexicon (voices/lexicon.txt); pass Lexicon() for none.
+    lexicon: None uses the built-in lexicon (text/normalize/data/lexicon.txt); pass Lexicon() for none.
     notes: if given, a Guess is appended for every reading that is a judgement (see guesses.py); the
     spoken text is the same with or without it.
     """

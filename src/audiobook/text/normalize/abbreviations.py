@@ -1,7 +1,8 @@
 """Abbreviations common in Kazakh news and how they are read.
 
 Acronyms are matched case-sensitively as whole words, optionally followed by "-<ending>". Everything a
-user may want to change belongs in voices/lexicon.txt, which is applied first and wins.
+user may want to change belongs in the lexicon (text/normalize/data/lexicon.txt, or a --lexicon file),
+which is applied first and wins.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ class Guess:
 
     @property
     def lexicon_line(self) -> str:
-        """A line to paste into voices/lexicon.txt to make the reading final (edit the right side)."""
+        """A line to paste into a --lexicon file to make the reading final (edit the right side)."""
         return f"{self.written} = {self.suggestion or self.spoken}"
 
 

@@ -1,12 +1,12 @@
 """The user's pronunciation lexicon: written form -> spoken form, applied before every other rule.
 
-File format (voices/lexicon.txt): one `written = spoken` entry per line; `#` starts a comment (a whole
-line, or after a space); blank lines are ignored. Keys match whole words. A key written in capitals only
-(an acronym: "ТМҰ") matches case-sensitively; others match in any case ("kaspi", "Kaspi"). A key may be
-followed in the text by a hyphen and a Kazakh ending ("ТМҰ-ның"); the ending is attached to the spoken
-form, rebuilt by vowel harmony when it is a plain case ending ("ТМҰ-ға" -> "... ұйымына").
-The spoken form is final: later rules never rewrite it, so it may even keep Latin letters. A spoken form
-in [[...]] is phonemes in espeak-ng's notation ("Nguyen = [[N'wIn]]"), passed to the voice untouched.
+File format (data/lexicon.txt, and --lexicon files): one `written = spoken` entry per line; `#` starts a
+comment (a whole line, or after a space); blank lines are ignored. Keys match whole words. A key written in
+capitals only (an acronym: "ТМҰ") matches case-sensitively; others match in any case ("kaspi", "Kaspi"). A
+key may be followed in the text by a hyphen and a Kazakh ending ("ТМҰ-ның"); the ending is attached to the
+spoken form, rebuilt by vowel harmony when it is a plain case ending ("ТМҰ-ға" -> "... ұйымына"). The spoken
+form is final: later rules never rewrite it, so it may even keep Latin letters. A spoken form in [[...]] is
+phonemes in espeak-ng's notation ("Nguyen = [[N'wIn]]"), passed to the voice untouched.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
 from audiobook.errors import AudiobookError
+from audiobook.files import LEXICON_LIMIT, read_user_text
 from audiobook.text.normalize.morph import CONJUNCTION, KAZ_LOWER, attach, is_suffix, looks_possessive, with_conjunction
 
 DEFAULT_LEXICON_NAME = "lexicon.txt"
@@ -117,14 +118,7 @@ _COMMENT = re.compile(r"(?:^|\s)#.*$")
 def load_lexicon(path: Path) -> Lexicon:
     """Read a lexicon file; a malformed line is an AudiobookError naming the file, the line and the fix."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise AudiobookError(f"{path}: lexicon file not found; check the path") from None
-    except UnicodeDecodeError:
-        raise AudiobookError(f"{path}: lexicon is not UTF-8 text; save it as UTF-8") from None
-    except OSError as e:
-        raise AudiobookError(f"{path}: cannot read lexicon ({e.strerror}); check the path") from None
+    lines = read_user_text(path, LEXICON_LIMIT, "lexicon").splitlines()  # bounded, regular file, BOM dropped
     entries: dict[str, str] = {}
     first_line: dict[str, int] = {}
     for number, raw in enumerate(lines, start=1):
@@ -152,16 +146,15 @@ def load_lexicon(path: Path) -> Lexicon:
 
 
 def default_lexicon_path() -> Path:
-    from audiobook.voice.profile import PROJECT_VOICES  # the project's voices/ folder
-
-    return PROJECT_VOICES / DEFAULT_LEXICON_NAME
+    # Shipped as package data, so an installed copy finds it from any folder.
+    return Path(str(resources.files("audiobook.text.normalize") / "data" / DEFAULT_LEXICON_NAME))
 
 
 _cache: dict[tuple[str, int], Lexicon] = {}
 
 
 def default_lexicon() -> Lexicon:
-    """voices/lexicon.txt of the project if it exists, else an empty lexicon (re-read when edited)."""
+    """The lexicon shipped in the package if it exists, else an empty lexicon (re-read when edited)."""
     path = default_lexicon_path()
     try:
         stamp = (str(path), os.stat(path).st_mtime_ns)
@@ -177,7 +170,7 @@ def default_lexicon() -> Lexicon:
 def news_lexicon() -> Lexicon:
     """The table of degrees, titles and news abbreviations that ships with the package (data/news.txt);
     applied after the user's lexicon, which wins."""
-    return load_lexicon(Path(str(files("audiobook.text.normalize") / "data" / "news.txt")))
+    return load_lexicon(Path(str(resources.files("audiobook.text.normalize") / "data" / "news.txt")))
 
 
 def user_lexicon(path: Path | None) -> Lexicon:
