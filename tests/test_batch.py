@@ -180,7 +180,10 @@ def test_sigterm_stops_cleanly_and_the_next_run_resumes(tmp_path: Path) -> None:
 def test_ray_renders_the_archive_and_names_the_broken_article(tmp_path: Path) -> None:
     pytest.importorskip("ray", reason="the ray extra is not installed (pip install 'audiobook[ray]')")
     src, site = _archive(tmp_path), tmp_path / "site"
-    env = {"RAY_ADDRESS": ""}  # no cluster given: the batch starts a local Ray and shuts it down
+    # No cluster given: the batch starts a local Ray and shuts it down. Its session folder is this test's own,
+    # so what is left running is found by that path (other Ray users on the machine are not ours).
+    ray_tmp = tempfile.mkdtemp(prefix="ray-", dir="/tmp")  # Ray's socket paths must stay short
+    env = {"RAY_ADDRESS": "", "RAY_TMPDIR": ray_tmp}
     r = run_cli("batch", str(src), "-o", str(site), "--ray", "--base-url", "https://example.org/kk/",
                 "--title", "Мұрағат", env=env)
     assert r.returncode == 1, r.stderr
@@ -191,13 +194,15 @@ def test_ray_renders_the_archive_and_names_the_broken_article(tmp_path: Path) ->
     x = decode_audio(mp3s[0], 22050)
     assert len(x) / 22050 > 20  # real speech came back from the Ray workers
     assert len(ET.parse(site / "feed.xml").getroot().findall("./channel/item")) == 3
-    ray_procs = subprocess.run(["pgrep", "-f", "raylet|gcs_server|ray::"], capture_output=True, text=True)
+    time.sleep(1)
+    ray_procs = subprocess.run(["pgrep", "-f", ray_tmp], capture_output=True, text=True)
     assert ray_procs.stdout.split() == [], "Ray left processes running"
 
     (src / "2026" / "бос.txt").unlink()
     r = run_cli("batch", str(src), "-o", str(site), "--ray", env=env)
     assert r.returncode == 0, r.stderr
     assert "batch: 0 rendered, 3 up to date, 0 failed" in r.stderr and "nothing to render" in r.stderr
+    shutil.rmtree(ray_tmp, ignore_errors=True)
 
 
 @pytest.mark.slow
