@@ -187,6 +187,7 @@ def untyped_manifest_parameters(files: list[Path], root: Path) -> list[str]:
 # --- the project ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_import_cycles() -> None:
     modules = module_files(SRC, PACKAGE)
     edges = import_edges(modules, SRC)

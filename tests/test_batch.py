@@ -134,6 +134,7 @@ def _crash_on_second(job: Job) -> Outcome:
     return Outcome(job.name, {f"{job.name}.mp3": b"x"})
 
 
+@pytest.mark.slow
 def test_a_dead_worker_fails_only_its_episode(tmp_path: Path) -> None:
     done: list[Outcome] = []
     jobs = [Job(n, tmp_path / f"{n}.txt", RenderOptions()) for n in "abc"]

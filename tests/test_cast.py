@@ -70,6 +70,7 @@ def test_without_piper_voice_the_cast_is_espeak_and_a_hint_says_how_to_get_one(w
     assert piper_hint() == hint
 
 
+@pytest.mark.slow
 def test_the_download_command_runs_and_leaves_the_voice_where_the_cast_finds_it(world: Path) -> None:
     """The hint's command, run as printed (with this interpreter), in a folder where the voice is already
     downloaded: piper accepts every flag, keeps the files (so no network is needed) and reports them; a

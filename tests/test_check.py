@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 from audiobook.text.check import check_script, format_report
@@ -78,6 +79,7 @@ def test_dropped_page_furniture_is_listed_when_the_parser_reports_it() -> None:
     assert "Фото: ашық дереккөз (photo caption)" in format_report(report)
 
 
+@pytest.mark.slow
 def test_cli_exit_codes(tmp_path: Path) -> None:
     path = write(tmp_path)
     r = run_cli("check", str(path))
@@ -90,6 +92,7 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert "0 guessed readings." in r.stdout
 
 
+@pytest.mark.slow
 def test_cli_missing_input_is_one_line(tmp_path: Path) -> None:
     r = run_cli("check", str(tmp_path / "none.txt"))
     assert r.returncode != 0

@@ -48,6 +48,7 @@ def test_font_has_every_kazakh_letter() -> None:
     assert "SIL Open Font License" in license_text
 
 
+@pytest.mark.slow
 def test_generated_cover(tmp_path: Path) -> None:
     path = art.make_cover("Кітап әлемі", TITLE, tmp_path / "c.jpg")
     with Image.open(path) as img:
@@ -66,12 +67,14 @@ def test_generated_cover(tmp_path: Path) -> None:
     assert len(shapes) == len(art.KAZAKH_LETTERS)
 
 
+@pytest.mark.slow
 def test_long_title_without_show_fits(tmp_path: Path) -> None:
     path = art.make_cover(None, " ".join(["Әбдірахмановамен"] * 40), tmp_path / "c.jpg")
     with Image.open(path) as img:
         assert img.size == (3000, 3000)
 
 
+@pytest.mark.slow
 def test_cover_heading_without_a_show() -> None:
     d = make_episode_manifest()
     m = Manifest.from_json(d)
@@ -97,6 +100,7 @@ def write_png(path: Path, w: int, h: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_given_cover_checks(tmp_path: Path) -> None:
     assert art.check_cover(write_png(tmp_path / "ok.png", 1400, 1400)) == []
     (small,) = art.check_cover(write_png(tmp_path / "small.png", 600, 600))

@@ -106,6 +106,7 @@ def joined(tmp_path_factory: pytest.TempPathFactory) -> Render:
     return render(ARTICLE, tmp_path_factory.mktemp("joined"), None)
 
 
+@pytest.mark.slow
 def test_several_runs_cut_on_the_frame_grid(joined: Render) -> None:
     b = joined.mastered.bounds
     assert joined.stats.runs == len(b) - 1 >= 3
@@ -114,6 +115,7 @@ def test_several_runs_cut_on_the_frame_grid(joined: Render) -> None:
     assert b[-1] == len(joined.episode.samples)
 
 
+@pytest.mark.slow
 def test_decodes_to_the_mastered_sample_count(joined: Render) -> None:
     import mutagen.mp3
 
@@ -155,6 +157,7 @@ def onset(x: np.ndarray, start: int, threshold: float = 0.01) -> int:
     return start + int(np.argmax(np.abs(x[start:]) > threshold))
 
 
+@pytest.mark.slow
 def test_cues_and_chapters_line_up_with_the_decoded_audio(joined: Render) -> None:
     y, ref = decode(joined.path), joined.reference
     for cue in joined.episode.cues:
@@ -167,6 +170,7 @@ def test_cues_and_chapters_line_up_with_the_decoded_audio(joined: Render) -> Non
         assert np.abs(y[max(0, s - 441) : s]).max() < 0.01  # a chapter mark falls in its pause
 
 
+@pytest.mark.slow
 def test_joins_are_inaudible(joined: Render, tmp_path: Path) -> None:
     y, ref = decode(joined.path), joined.reference
     single = single_pass(ref, tmp_path / "single.mp3", joined.stats.quality)
@@ -250,6 +254,7 @@ def test_splice_refuses_to_overwrite_main_data() -> None:
     assert bytes(idle[0].data[-200:]) == b"\x07" * 200 and bytes(idle[0].data[21:111]) == bytes(90)
 
 
+@pytest.mark.slow
 def test_a_join_that_cannot_be_made_falls_back_to_one_run(joined: Render, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mp3, "splice", lambda *a: False)

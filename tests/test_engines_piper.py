@@ -82,6 +82,7 @@ def test_sentences_are_joined_with_a_pause() -> None:
     assert two.duration > 2 * one.duration + 0.15
 
 
+@pytest.mark.slow
 def test_a_voice_shares_its_model_with_other_settings_only() -> None:
     voice = open_voice(joe_profile())
     slower = voice.with_profile(joe_profile(length_scale=1.3))
@@ -148,6 +149,7 @@ def test_unknown_speaker_lists_the_available_ones(speaker: int | str) -> None:
     assert "0 (aigerim), 1 (bolat), 2 (dana)" in msg and "\n" not in msg
 
 
+@pytest.mark.slow
 def test_speaker_for_a_single_speaker_model_is_an_error() -> None:
     expected = r"^test.toml: speaker 'joe' given but the model has one speaker"
     with pytest.raises(AudiobookError, match=expected):
@@ -225,6 +227,7 @@ def test_multi_speaker_config_on_a_single_speaker_model(tmp_path: Path) -> None:
     assert "declares 3 speakers but voice.onnx is a single-speaker model" in _one_line(e)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["", "   "])
 def test_nothing_to_say_is_a_clear_error(text: str) -> None:
     with pytest.raises(AudiobookError, match="piper made no audio"):

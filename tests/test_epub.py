@@ -155,6 +155,7 @@ def small_book(tmp_path: Path, **kw: object) -> tuple[Manifest, Book]:
     return m, open_book(tmp_path / "ep.epub")
 
 
+@pytest.mark.slow
 def test_unspoken_sentence_stays_in_the_text_without_a_pair(tmp_path: Path) -> None:
     d = make_episode(tmp_path, "ep", "Тақырып", None).to_json()
     # The pipeline leaves out a sentence with nothing to speak: in the text, it has no overlay pair.
@@ -174,6 +175,7 @@ def test_unspoken_sentence_stays_in_the_text_without_a_pair(tmp_path: Path) -> N
     assert "auditory" not in book.metas("schema:accessModeSufficient")  # audio alone misses a sentence
 
 
+@pytest.mark.slow
 def test_article_text_stays_text(tmp_path: Path) -> None:
     evil = '<script>alert(1)</script> & <img src=x onerror="x()"> \x01'
     m, book = small_book(tmp_path, lead=evil, paragraphs=[("narrator", [f"Кіріспе {evil}.", "Екінші."]),
@@ -185,6 +187,7 @@ def test_article_text_stays_text(tmp_path: Path) -> None:
     assert len(book.pars()) == len(m.cues)
 
 
+@pytest.mark.slow
 def test_opf_is_well_formed_and_identifier_stable(tmp_path: Path) -> None:
     m1, b1 = small_book(tmp_path / "a")
     m2, b2 = small_book(tmp_path / "b")
@@ -199,6 +202,7 @@ def test_clock() -> None:
     assert clock(3_723_456) == "1:02:03.456"
 
 
+@pytest.mark.slow
 def test_unknown_format_refused_before_synthesis(tmp_path: Path) -> None:
     from conftest import run_cli
 

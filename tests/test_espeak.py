@@ -35,6 +35,7 @@ def test_rate_changes_duration() -> None:
     assert slow.duration > 1.6 * fast.duration
 
 
+@pytest.mark.slow
 def test_default_cast_voices_differ() -> None:
     """The three role voices are told apart by their signal: pitch and spectral centroid."""
     measured = {}

@@ -62,6 +62,7 @@ def local(folder: Path, url: str) -> Path:
     return folder / url[len(BASE):]
 
 
+@pytest.mark.slow
 def test_feed_for_two_episodes_has_every_required_tag_true_to_the_files(folder: Path) -> None:
     out = write_feed(folder, BASE.rstrip("/"), SHOW)  # base URL without the slash works too
     assert out == folder / "feed.xml"
@@ -121,6 +122,7 @@ def test_feed_for_two_episodes_has_every_required_tag_true_to_the_files(folder: 
             assert local(folder, url).is_file(), url
 
 
+@pytest.mark.slow
 def test_rerun_is_stable_and_new_episode_keeps_old_items(folder: Path) -> None:
     out = write_feed(folder, BASE, SHOW)
     first = out.read_bytes()
@@ -141,6 +143,7 @@ def test_rerun_is_stable_and_new_episode_keeps_old_items(folder: Path) -> None:
     assert not [p for p in folder.iterdir() if p.name.startswith(".")], "temp file left behind"
 
 
+@pytest.mark.slow
 def test_guid_survives_rerender_under_another_name(folder: Path, tmp_path: Path) -> None:
     write_feed(folder, BASE, SHOW)
     before = {i.findtext("title"): i.findtext("guid") for i in items(folder / "feed.xml")}
@@ -152,6 +155,7 @@ def test_guid_survives_rerender_under_another_name(folder: Path, tmp_path: Path)
     assert item.findtext("guid") != before["Мектеп директорымен сұхбат"]
 
 
+@pytest.mark.slow
 def test_undated_episode_keeps_its_first_pubdate(tmp_path: Path) -> None:
     d = tmp_path / "out"
     make_episode(d, "nodate", "Күні жоқ сұхбат", None)
@@ -166,6 +170,7 @@ def test_undated_episode_keeps_its_first_pubdate(tmp_path: Path) -> None:
     assert pub["Күні жоқ сұхбат"] == first
 
 
+@pytest.mark.slow
 def test_markup_in_article_text_stays_text(tmp_path: Path) -> None:
     d = tmp_path / "out"
     evil = '<script>alert("x")</script> & <b>bold</b>'
@@ -181,6 +186,7 @@ def test_markup_in_article_text_stays_text(tmp_path: Path) -> None:
     assert channel.findtext("itunes:author", namespaces=NS) == evil
 
 
+@pytest.mark.slow
 def test_show_details_from_podcast_toml_with_options_winning(folder: Path) -> None:
     (folder / "podcast.toml").write_text(
         'title = "Файлдағы атау"\nauthor = "Автор"\ndescription = "Сипаттама"\n'
@@ -233,6 +239,7 @@ def one_line_error(exc: pytest.ExceptionInfo[AudiobookError]) -> str:
     return message
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_and_name_the_fix(folder: Path, tmp_path: Path) -> None:
     with pytest.raises(AudiobookError) as exc:
         write_feed(folder, BASE, Show(author="x"))
@@ -292,6 +299,7 @@ def site(tmp_path: Path) -> Path:
     return d
 
 
+@pytest.mark.slow
 def test_feed_without_title_read_back_by_feedparser_and_podcastparser(site: Path) -> None:
     warnings: list[str] = []
     out = write_feed(site, BASE, warn=warnings.append)
@@ -315,6 +323,7 @@ def test_feed_without_title_read_back_by_feedparser_and_podcastparser(site: Path
     assert persons(out) == [[("host", "Тілші"), ("guest", "Айгүл Серікқызы")]] * 2
 
 
+@pytest.mark.slow
 def test_episodes_naming_different_shows_give_the_newest_with_a_warning(site: Path) -> None:
     make_episode(site, "zheke", "Кәсіпкермен сұхбат", "2025-10-25", show=Show(title="Қала үні"), freq=330)
     warnings: list[str] = []
@@ -329,6 +338,7 @@ def test_episodes_naming_different_shows_give_the_newest_with_a_warning(site: Pa
     assert len(warnings) == 1 and read_back(site / "feed.xml")[0].feed.title == "Үн"
 
 
+@pytest.mark.slow
 def test_cli_feed_without_any_title_is_one_line(tmp_path: Path) -> None:
     d = tmp_path / "out"
     make_episode(d, "agronom", "Агрономмен сұхбат", "2025-10-18")
@@ -351,6 +361,7 @@ def test_cli_feed_without_any_title_is_one_line(tmp_path: Path) -> None:
         (lambda m: {**m, "date": "18.10.2025"}, "damaged audiobook manifest"),
     ],
 )
+@pytest.mark.slow
 def test_old_foreign_or_damaged_manifest_is_one_line(folder: Path, damage: Any, needle: str) -> None:
     path = folder / "agronom.json"
     path.write_text(json.dumps(damage(json.loads(path.read_text(encoding="utf-8")))), encoding="utf-8")
@@ -361,6 +372,7 @@ def test_old_foreign_or_damaged_manifest_is_one_line(folder: Path, damage: Any, 
     assert not (folder / "feed.xml").exists()
 
 
+@pytest.mark.slow
 def test_bad_types_in_podcast_toml_name_the_file(folder: Path) -> None:
     (folder / "podcast.toml").write_text("title = 123\n", encoding="utf-8")
     with pytest.raises(AudiobookError) as exc:

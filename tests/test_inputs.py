@@ -104,6 +104,7 @@ def test_fragment_with_bold_questions_and_line_breaks() -> None:
     assert left_out(s) == [(1, "image and its alt text", "IMG_0042.JPG")]
 
 
+@pytest.mark.slow
 def test_bold_lead_is_not_a_question_and_rubric_date_lines_go() -> None:
     html = ("<h1>Тау ауылының дәрігері</h1><p>Интервью | 18 октября 2025</p>"
             "<p><strong>Жалғыз дәрігер отыз жыл бойы үш ауылды емдеп келеді.</strong></p>"
@@ -202,6 +203,7 @@ def _docx(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_word_heading_italic_lead_and_bold_questions(tmp_path: Path) -> None:
     s = load_script(_docx(tmp_path / "шебер.docx"))
     assert said(s) == [
@@ -332,6 +334,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
+@pytest.mark.slow
 def test_url_gives_the_same_script_as_the_saved_page(site: str) -> None:
     url = f"{site}/news/kitaphana-2025.html"
     r = run_cli("script", url, "--json")
@@ -343,6 +346,7 @@ def test_url_gives_the_same_script_as_the_saved_page(site: str) -> None:
     assert input_stem(url) == "kitaphana-2025"
 
 
+@pytest.mark.slow
 def test_url_failures_are_one_clear_line(site: str) -> None:
     with pytest.raises(AudiobookError, match="not a web page \\(Content-Type text/plain\\)"):
         read_url(f"{site}/notes.txt")
@@ -355,6 +359,7 @@ def test_url_failures_are_one_clear_line(site: str) -> None:
     assert r.stderr.count("\n") == 1 and "cannot fetch the page" in r.stderr and "online" in r.stderr
 
 
+@pytest.mark.slow
 def test_script_view_marks_dropped_lines_and_keep_all_keeps_them() -> None:
     r = run_cli("script", str(INPUTS / "copied.txt"))
     assert r.returncode == 0, r.stderr
@@ -366,6 +371,7 @@ def test_script_view_marks_dropped_lines_and_keep_all_keeps_them() -> None:
     assert "Oinet.kz 10-07-2024 3580" in [s["text"] for s in d["segments"]]
 
 
+@pytest.mark.slow
 def test_bad_inputs_are_one_clear_line(tmp_path: Path) -> None:
     (bad := tmp_path / "broken.docx").write_bytes(b"not a zip")
     (empty := tmp_path / "empty.html").write_text("<html><body><nav>Басты бет</nav></body></html>")
@@ -376,6 +382,7 @@ def test_bad_inputs_are_one_clear_line(tmp_path: Path) -> None:
         assert "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_edited_script_keeps_working_with_dropped_lines(tmp_path: Path) -> None:
     for fmt in ("--yaml", "--json"):
         r = run_cli("script", str(INPUTS / "copied.txt"), fmt)
@@ -425,6 +432,7 @@ def test_bold_dash_turns_are_questions_even_without_a_question_mark() -> None:
     assert [r for r, _ in said(plain)] == [N, N, A, Q, A, Q, A]  # what bold corrects
 
 
+@pytest.mark.slow
 def test_lead_styled_paragraph_is_the_lead_not_a_question() -> None:
     html = ("<article><h1>Тақырып</h1><p class='article-lead'><b>Ауылдағы жаңа мектеп қандай болмақ?</b></p>"
             "<p><b>Мектеп қашан ашылады?</b></p><p>Қыркүйекте.</p><p><b>Қанша бала оқиды?</b></p><p>Үш жүз.</p>"

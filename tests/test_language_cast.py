@@ -84,6 +84,7 @@ def test_a_russian_piper_voice_is_cast_by_role_and_heard(langworld: Path) -> Non
     assert cast["narrator"]["kk"].name == "kk-narrator"  # Kazakh is untouched: no Kazakh Piper voice
 
 
+@pytest.mark.slow
 def test_audiobook_voices_shows_the_cast_per_language() -> None:
     r = run_cli("voices")
     assert r.returncode == 0, r.stderr

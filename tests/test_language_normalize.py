@@ -35,6 +35,7 @@ def test_russian_numbers_are_russian_words_not_kazakh() -> None:
     assert speakable("2024 жылы 12%-ға өсті.", "kk", Lexicon()) == normalize("2024 жылы 12%-ға өсті.", Lexicon())
 
 
+@pytest.mark.slow
 def test_the_normalize_command_detects_or_is_told_the_language() -> None:
     r = run_cli("normalize", "В 2024 году. 2024 жылы. In 2024 we grew by 5%.")
     assert r.returncode == 0, r.stderr

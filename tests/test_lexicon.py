@@ -121,6 +121,7 @@ def test_default_lexicon_entries_are_speakable() -> None:
         assert not any(ch.isdigit() or ("a" <= ch.lower() <= "z") for ch in spoken), spoken
 
 
+@pytest.mark.slow
 def test_lexicon_option_adds_to_the_default(tmp_path: Path) -> None:
     """`--lexicon FILE` adds its entries; the default lexicon's entries still apply."""
     extra = tmp_path / "newsroom.txt"
@@ -130,6 +131,7 @@ def test_lexicon_option_adds_to_the_default(tmp_path: Path) -> None:
     assert r.stdout.strip() == "Кітап-нама мен Түркі мемлекеттері ұйымының өкілдері."
 
 
+@pytest.mark.slow
 def test_normalize_reads_stdin_line_by_line() -> None:
     r = run_cli("normalize", input="2024 жылы 470 млн теңге.\n\nҚР-ның 20%-ы.\n")
     assert r.returncode == 0, r.stderr

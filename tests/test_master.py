@@ -33,11 +33,13 @@ def master(x: np.ndarray, rate: int, spec: Loudness | None = None) -> tuple[floa
     return integrated_loudness(x, rate), true_peak_db(x)
 
 
+@pytest.mark.slow
 def test_loudness_matches_pyloudnorm() -> None:
     x = speechlike(30)
     assert abs(integrated_loudness(x, RATE) - pyloudnorm.Meter(RATE).integrated_loudness(x.astype(np.float64))) < 0.01
 
 
+@pytest.mark.slow
 def test_master_hits_target_and_ceiling() -> None:
     x = speechlike(60, seed=1)
     loud, peak = master(x, RATE, Loudness(target_lufs=-16.0, ceiling_dbtp=-1.5))
@@ -63,6 +65,7 @@ def test_silence_is_left_alone() -> None:
     assert not x.any()
 
 
+@pytest.mark.slow
 def test_plan_predicts_what_is_measured() -> None:
     """Render reports the plan's loudness and true peak: they must be what the mastered audio measures."""
     x = speechlike(60, seed=3)
@@ -116,6 +119,7 @@ def test_k_weighting_by_fft_equals_the_iir_filter() -> None:
         assert np.abs(np.concatenate(pieces) - ref).max() < 1e-5
 
 
+@pytest.mark.slow
 def test_metering_in_parts_on_threads_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     """plan_master meters parts of the episode on threads: joined, they are one meter's measurements,
     down to the partial sub-block and cell at the end (dropped by both)."""

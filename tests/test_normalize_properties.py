@@ -105,6 +105,7 @@ def test_output_has_no_digits_or_latin_and_is_a_fixed_point(text: str) -> None:
     assert normalize(once, NO_LEXICON) == once, (text, once)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(new_tokens, min_size=1, max_size=10), st.sampled_from(KAZAKH_LATIN + WORDS))
 def test_other_scripts_and_addresses_give_words_only(parts: list[str], word: str) -> None:
@@ -114,6 +115,7 @@ def test_other_scripts_and_addresses_give_words_only(parts: list[str], word: str
     assert normalize(once, NO_LEXICON) == once, (text, once)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(sentences, st.from_regex(r"[A-Za-z@'{}:]{1,8}", fullmatch=True))
 def test_phoneme_spans_pass_through_untouched(text: str, phonemes: str) -> None:
@@ -125,6 +127,7 @@ def test_phoneme_spans_pass_through_untouched(text: str, phonemes: str) -> None:
     assert normalize(once, NO_LEXICON) == once
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(sentences)
 def test_fixed_point_with_the_default_lexicon(text: str) -> None:
@@ -132,6 +135,7 @@ def test_fixed_point_with_the_default_lexicon(text: str) -> None:
     assert normalize(once) == once, (text, once)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=0, max_value=10**45), st.sampled_from(GROUP_SEPARATORS + [""]))
 def test_any_count_reads_as_its_cardinal(n: int, sep: str) -> None:
@@ -139,6 +143,7 @@ def test_any_count_reads_as_its_cardinal(n: int, sep: str) -> None:
     assert normalize(f"Тізімде {written} адам бар.", NO_LEXICON) == f"Тізімде {cardinal(n)} адам бар."
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=1, max_value=10**12))
 def test_negative_numbers(n: int) -> None:

@@ -184,6 +184,7 @@ def test_round_table_speakers_are_distinct() -> None:
     assert script.segments[8].speaker == AYGUL
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["round_table.txt", "label_lines.txt"])
 def test_parse_is_the_same_in_every_process(name: str) -> None:
     """The parser uses sets and dicts of words: string hashing differs per process (PYTHONHASHSEED), so

@@ -161,6 +161,7 @@ def test_a_folder_given_as_voice_profile(tmp_path: Path) -> None:
     _fails_cleanly(r, "guest.toml")
 
 
+@pytest.mark.slow
 def test_podcast_toml_with_wrong_types_fails_before_synthesis(tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
     article.write_text("— Сұрақ бар ма?\n— Жоқ.\n", encoding="utf-8")

@@ -52,6 +52,7 @@ def error_of(path: Path) -> str:
     return msg
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(p.name for p in ARTICLES.glob("*.txt")))
 def test_yaml_and_json_round_trip(tmp_path: Path, name: str) -> None:
     s = script(name)

@@ -50,6 +50,7 @@ def error_of(path: Path) -> str:
     return msg
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["deep.json", "deep.yaml"])
 def test_deep_nesting_is_one_line(tmp_path: Path, name: str) -> None:
     p = tmp_path / name

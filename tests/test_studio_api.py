@@ -81,6 +81,7 @@ def test_an_uploaded_article_comes_back_as_its_script(client: Any, workdir: Path
     assert pasted.status_code == 201 and pasted.json()["script"] == view["script"]
 
 
+@pytest.mark.slow
 def test_an_article_by_url(client: Any, tmp_path: Path) -> None:
     import http.server
     import threading
@@ -238,6 +239,7 @@ def test_a_render_job_reports_progress_ends_done_and_its_mp3_plays(client: Any, 
     assert client.get(f"/feed/studio-{view['id']}.mp3", headers=AUTH).content == mp3.content
 
 
+@pytest.mark.slow
 def test_a_failed_render_says_why(client: Any, workdir: Path) -> None:
     view = upload(client)
     folder = workdir / "articles" / view["id"]

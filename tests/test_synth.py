@@ -75,6 +75,7 @@ def test_parallel_workers_match_serial(tmp_path: Path) -> None:
         assert abs(median_pitch(xa, 22050) / median_pitch(xb, 22050) - 1) < 0.05
 
 
+@pytest.mark.slow
 def test_cache_follows_xdg_cache_home(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "AUDIOBOOK_CACHE"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
@@ -190,6 +191,7 @@ def test_a_damaged_cache_piece_is_synthesized_again_with_a_warning(tmp_path: Pat
     assert (stats.synthesized, stats.warnings) == (0, [])
 
 
+@pytest.mark.slow
 def test_a_full_cache_disk_names_the_cache(tmp_path: Path) -> None:
     """A real write failure (the file size limit stands in for a full disk): one line naming the cache."""
     code = f"""

@@ -231,6 +231,7 @@ def test_voices_tables(world: Path) -> None:
     assert "Models found" in text and "kk_KZ-issai-high" in text and "4 F1" in text
 
 
+@pytest.mark.slow
 def test_voices_command(world: Path) -> None:
     install_issai(world / "voices")
     r = subprocess.run(
