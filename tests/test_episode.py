@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -184,3 +185,24 @@ def test_bad_music_file_is_one_line(tmp_path: Path) -> None:
     r = run_cli("render", str(SAMPLE), "-o", str(tmp_path / "o"), "--intro", str(bad))
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "intro.mp3" in r.stderr
     assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*.mp3"))
+
+
+def test_sidecars_keep_one_line_per_cue_whatever_the_text_holds(tmp_path: Path) -> None:
+    """A speaker name with line breaks (an edited script) and a sentence that looks like an SRT timing line,
+    with markup in it: every cue stays one cue, in VTT and SRT alike."""
+    from publish_helpers import make_manifest
+
+    from audiobook.package.sidecars import WriteSRT, WriteVTT
+
+    m = make_manifest(tmp_path)
+    forged = "Бірінші сөйлем. 00:00:00,000 --> 99:00:00,000 <b>Екінші</b> <script>x</script>сөйлем."
+    cues = [replace(m.cues[0], text=forged), *m.cues[1:]]
+    speakers = [replace(s, name="Айгүл\n\nСерікқызы") if s.role == "interviewee" else s for s in m.speakers]
+    m = replace(m, cues=cues, speakers=speakers)
+    srt = WriteSRT().render(m)
+    blocks = [b for b in srt.strip().split("\n\n") if b]
+    assert len(blocks) == len(m.cues)
+    assert srt.count("-->") == len(m.cues) and "<b>" not in srt and "<script>" not in srt
+    assert "Екінші" in srt and "Бірінші сөйлем." in srt
+    vtt = WriteVTT().render(m)
+    assert vtt.count(" --> ") == len(m.cues) and "Айгүл Серікқызы" in vtt and "Айгүл\n" not in vtt

@@ -409,3 +409,20 @@ def test_cli_feed_on_real_renders_without_title(sample_episode: Path, tmp_path: 
     named = [(r, s.name) for s in sample.speakers for role, r in (("interviewer", "host"), ("interviewee", "guest"))
              if s.role == role]
     assert persons(site / "feed.xml")[1] == named and len(named) >= 2
+
+
+@pytest.mark.slow
+def test_names_and_control_characters_do_not_lose_an_episode(tmp_path: Path) -> None:
+    """An episode named like a sidecar is still an episode; hidden leftovers are not; a control character
+    in an old manifest's title does not block the feed."""
+    site = tmp_path / "site"
+    make_episode(site, "сұхбат.transcript", "Кітапхана туралы сұхбат", "2025-10-18", show=Show(title="Ауыл үні"))
+    make_episode(site, "екінші", "Мектеп туралы", "2025-10-19", show=Show(title="Ауыл үні"))
+    manifest = site / "екінші.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["title"] = "Мектеп\x1b туралы"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (site / ".екінші.partial-1.json").write_text("{not json", encoding="utf-8")
+    write_feed(site, BASE)
+    fp, _ = read_back(site / "feed.xml")
+    assert sorted(e.title for e in fp.entries) == ["Кітапхана туралы сұхбат", "Мектеп туралы"]

@@ -9,6 +9,7 @@ old or foreign file gets one clear line instead of a KeyError deep in a writer.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
@@ -210,10 +211,25 @@ class Manifest:
     @classmethod
     def load(cls, path: Path) -> Manifest:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = _xml_safe(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, ValueError) as e:
             raise AudiobookError(f"{path}: unreadable manifest ({e}); re-run `audiobook render`") from None
         return cls.from_json(data, str(path))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """Every string in a decoded manifest without the characters XML 1.0 cannot hold (a manifest written by
+    an older version, or by hand, may have them)."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    return value
 
 
 def _str(value: Any) -> str:

@@ -4,6 +4,7 @@ the episode manifest into text. The manifest is the one source: every time in it
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from typing import Any
 
@@ -21,7 +22,21 @@ def _ts(seconds: float, sep: str) -> str:
 
 
 def _vtt_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _one_line(text: str) -> str:
+    """Whitespace (newlines in an edited script's speaker name) folded: a line break would end a cue."""
+    return " ".join(text.split())
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def _srt_text(text: str) -> str:
+    """SRT has no escaping: markup from the article (<b>, <script>) is dropped, as players would render it,
+    and an arrow cannot pass for a cue's timing line."""
+    return _one_line(_TAG.sub("", text)).replace("-->", "→")
 
 
 class Writer:
@@ -58,9 +73,9 @@ class WriteSRT(Writer):
         prev = None
         for i, cue in enumerate(manifest.cues, 1):
             # Name the speaker where the speaker changes, as broadcast subtitles do.
-            text = cue.text if cue.speaker == prev else f"{names.get(cue.speaker, '')}: {cue.text}"
+            text = _srt_text(cue.text if cue.speaker == prev else f"{names.get(cue.speaker, '')}: {cue.text}")
             prev = cue.speaker
-            out += [str(i), f"{_ts(cue.start, ',')} --> {_ts(cue.end, ',')}", *textwrap.wrap(text, LINE), ""]
+            out += [str(i), f"{_ts(cue.start, ',')} --> {_ts(cue.end, ',')}", *(textwrap.wrap(text, LINE) or ["…"]), ""]
         return "\n".join(out)
 
 

@@ -50,7 +50,11 @@ def discover(folder: Path) -> tuple[list[FeedEpisode], list[Path]]:
     skipped: list[Path] = []
     seen: dict[str, Path] = {}
     for path in sorted(folder.glob("*.json")):
-        if path.name.endswith(_SIDECAR_SUFFIXES):
+        if path.name.startswith("."):
+            continue  # hidden: a render's partial files, a batch's ledger
+        # A sidecar (x.chapters.json) is no manifest, but an episode may be named x.chapters itself: the
+        # file's own content decides, not its name.
+        if path.name.endswith(_SIDECAR_SUFFIXES) and not path.with_suffix(".mp3").is_file():
             continue
         if not (path.with_suffix(".mp3").is_file() or _declares_manifest(path)):
             skipped.append(path)

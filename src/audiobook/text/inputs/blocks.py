@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # Invisible characters that split words for matching but are never spoken: zero-width spaces and joiners,
-# soft hyphen, bidi marks and controls, word joiner, BOM (mid-text), Mongolian vowel separator.
-_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# soft hyphen, bidi marks and controls, word joiner, BOM (mid-text), Mongolian vowel separator; and control
+# characters other than tab and newline (a NUL cuts espeak's audio short, an ESC is not allowed in XML).
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
 
 
 def clean(text: str) -> str:
