@@ -441,3 +441,18 @@ def test_lead_styled_paragraph_is_the_lead_not_a_question() -> None:
     assert said(s) == [(N, "Тақырып"), (N, "Ауылдағы жаңа мектеп қандай болмақ?"), (Q, "Мектеп қашан ашылады?"),
                        (A, "Қыркүйекте."), (Q, "Қанша бала оқиды?"), (A, "Үш жүз.")]
     assert s.lead == "Ауылдағы жаңа мектеп қандай болмақ?"
+
+
+def test_html_pasted_into_a_txt_is_read_as_the_page_and_devices_are_refused(tmp_path: Path) -> None:
+    pasted = tmp_path / "page.txt"
+    pasted.write_text("<h1>Бақша – ауылдың байлығы</h1>\n<p>Маман Сәуле Нұрланқызы көктемгі егіс туралы айтты.</p>\n"
+                      "<p><strong>Биыл көктем ерте келді ме?</strong></p>\n"
+                      "<p>Иә, қар ерте еріді.</p>\n<p><strong>Жас фермерлерге не кеңес бересіз?</strong></p>\n"
+                      "<p>Асықпаңыз.</p>\n", encoding="utf-8")
+    s = load_script(pasted)
+    assert s.title == "Бақша – ауылдың байлығы"
+    assert all("<" not in seg.text for seg in s.segments)
+    assert [seg.role for seg in s.segments] == ["narrator", "narrator", "interviewer", "interviewee", "interviewer",
+                                               "interviewee"]  # the headline, the lead, then the turns
+    with pytest.raises(AudiobookError, match="not a regular file"):
+        load_script(Path("/dev/zero"))

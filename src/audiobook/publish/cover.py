@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 SIZE = 3000
 MIN_SIDE, MAX_SIDE = 1400, 3000
+MAX_COVER_BYTES = 20 << 20  # a 3000x3000 JPEG is 1-3 MB
 MARGIN = 220
 BACKGROUND = (14, 42, 71)  # deep blue: white on it is 14:1
 ACCENT = (255, 196, 0)  # amber bar and title
@@ -125,6 +126,9 @@ def check_cover(path: Path) -> list[str]:
 
     if not path.is_file():
         raise AudiobookError(f"{path}: cover image not found; check --cover")
+    if path.stat().st_size > MAX_COVER_BYTES:  # an ID3 frame and a podcast app both choke on more
+        raise AudiobookError(f"{path}: cover image is larger than {MAX_COVER_BYTES >> 20} MB; export it at "
+                             f"{MAX_SIDE}x{MAX_SIDE} px or less")
     try:
         with Image.open(path) as img:
             fmt, (w, h), mode = img.format, img.size, img.mode

@@ -15,6 +15,8 @@ def read_text(path: Path) -> str:
         raise AudiobookError(f"{path}: file not found; check the path")
     if path.is_dir():
         raise AudiobookError(f"{path}: is a folder; give a text file")
+    if not path.is_file():  # /dev/zero never ends, a FIFO blocks
+        raise AudiobookError(f"{path}: not a regular file (a device or a pipe); give a text file")
     try:
         if path.stat().st_size > MAX_BYTES:
             raise AudiobookError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; give one interview article")

@@ -47,7 +47,18 @@ def read_input(arg: str | Path) -> Document:
                              ".txt and try again")
     from audiobook.text.source import read_text
 
-    return Document(source=str(path), text=read_text(path))
+    text = read_text(path)
+    if len(_HTML_TAG.findall(text)) >= 3:
+        # A page's source pasted into a .txt: its tags would be read aloud; read it as the page it is.
+        from audiobook.text.inputs.html import read_html
+
+        return read_html(text, str(path))
+    return Document(source=str(path), text=text)
+
+
+# Markup that plain prose never has: a paragraph, line break, heading, link, bold or a block element.
+_HTML_TAG = re.compile(r"</?(?:p|br|div|span|h[1-6]|a|strong|b|em|i|li|ul|img|article|section)\b[^<>]*>",
+                       re.IGNORECASE)
 
 
 def input_stem(arg: str | Path) -> str:
