@@ -206,3 +206,17 @@ def test_sidecars_keep_one_line_per_cue_whatever_the_text_holds(tmp_path: Path) 
     assert "Екінші" in srt and "Бірінші сөйлем." in srt
     vtt = WriteVTT().render(m)
     assert vtt.count(" --> ") == len(m.cues) and "Айгүл Серікқызы" in vtt and "Айгүл\n" not in vtt
+
+
+@pytest.mark.parametrize(("seconds", "level", "needle"), [(3, 0.0, "silent"), (11 * 60, 0.1, "longer than 10")])
+def test_silent_or_hours_long_music_is_refused(tmp_path: Path, seconds: int, level: float, needle: str) -> None:
+    from audiobook.audio.music import load_music
+    from audiobook.audio.pcm import Pcm, write_wav
+    from audiobook.errors import AudiobookError
+
+    rate = 8000
+    t = np.arange(seconds * rate) / rate
+    music = tmp_path / "intro.wav"
+    write_wav(music, Pcm((level * 32767 * np.sin(2 * np.pi * 220 * t)).astype(np.int16), rate))
+    with pytest.raises(AudiobookError, match=needle):
+        load_music(music, 22050, fade_out=True)

@@ -15,6 +15,8 @@ from audiobook.voice.engines import Pcm
 MUSIC_BELOW_SPEECH_LU = 6.0  # music sits this far under the speech so the voice stays in front
 REFERENCE_LUFS = -23.0  # music is loaded at this level, then set against the speech as assembled
 FADE_MS = 1500
+MAX_MUSIC_S = 10 * 60  # an intro or outro longer than this is a wrong file (a whole programme)
+SILENT_LUFS = -70.0  # BS.1770's absolute gate: below it nothing is heard
 
 
 def load_music(path: Path, rate: int, fade_in: bool = False, fade_out: bool = False) -> Pcm:
@@ -23,10 +25,16 @@ def load_music(path: Path, rate: int, fade_in: bool = False, fade_out: bool = Fa
 
     if not path.is_file():
         raise AudiobookError(f"{path}: music file not found; check --intro/--outro")
+    too_long = AudiobookError(f"{path}: music longer than {MAX_MUSIC_S // 60} minutes; an intro or outro is "
+                              "seconds long, give a shorter file")
+    if (length := _length(path)) is not None and length > MAX_MUSIC_S:
+        raise too_long  # told by the header, before decoding hours of audio
     # pydub's own decoder needs ffprobe, which the bundled ffmpeg lacks: decode with ffmpeg directly.
     x = decode(path, rate)
     if len(x) < rate // 2:
         raise AudiobookError(f"{path}: music shorter than half a second; give a longer file")
+    if len(x) > MAX_MUSIC_S * rate:
+        raise too_long
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # pydub warns at import when ffmpeg is not on PATH
         from pydub import AudioSegment
@@ -40,9 +48,21 @@ def load_music(path: Path, rate: int, fade_in: bool = False, fade_out: bool = Fa
         seg = seg.fade_out(fade)
     y = np.array(seg.get_array_of_samples(), dtype=np.float32) / 32768.0
     loud = integrated_loudness(y, rate)
-    if np.isfinite(loud):
-        y *= np.float32(10 ** ((REFERENCE_LUFS - loud) / 20))
+    if not np.isfinite(loud) or loud < SILENT_LUFS:
+        raise AudiobookError(f"{path}: music is silent (no sound above {SILENT_LUFS:g} LUFS); give the right file")
+    y *= np.float32(10 ** ((REFERENCE_LUFS - loud) / 20))
     return Pcm(to_int16(y), rate)
+
+
+def _length(path: Path) -> float | None:
+    """The file's duration from its header (mutagen), when its format has one."""
+    import mutagen
+
+    try:
+        f = mutagen.File(str(path))
+        return float(f.info.length) if f is not None and f.info is not None else None
+    except (mutagen.MutagenError, OSError, AttributeError, ValueError):
+        return None
 
 
 def level_under_speech(samples: np.ndarray, rate: int, intro: int, outro: int, plan: MasterPlan) -> float:
