@@ -121,6 +121,14 @@ def test_given_cover_checks(tmp_path: Path) -> None:
     junk.write_bytes(b"not an image")
     with pytest.raises(AudiobookError, match="junk.png: cover image unreadable"):
         art.check_cover(junk)
+    huge = tmp_path / "huge.png"  # 20000x20000: 400 megapixels would be decoded for a thumbnail
+    Image.new("1", (20000, 20000)).save(huge, "PNG")
+    with pytest.raises(AudiobookError, match="huge.png: cover image too large to decode"):
+        art.check_cover(huge)
+    heavy = tmp_path / "heavy.jpg"
+    heavy.write_bytes(good.read_bytes() + bytes(21 << 20))
+    with pytest.raises(AudiobookError, match="heavy.jpg: cover image is larger than 20 MB"):
+        art.check_cover(heavy)
 
 
 @pytest.mark.slow
