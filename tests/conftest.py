@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from audiobook.voice import profile as voices
+
 # In CI the property tests draw the same examples every run (a run that passed stays passing, a failure
 # reproduces); elsewhere they explore afresh each time.
 settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-from audiobook.voice import profile as voices
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-interview.txt"
