@@ -40,6 +40,9 @@ def serve(workdir: Path, port: int = 8765, host: str = "127.0.0.1", open_browser
     real_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{real_port}/?token={token}"
+    # A stop asked for between the URL line and the server taking over its signals is a clean stop too.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _stop_early)
     sys.stdout.write(url + "\n")
     sys.stdout.flush()
     print(f"studio: workdir {workdir.resolve()}; Ctrl-C stops it", file=sys.stderr, flush=True)
@@ -51,9 +54,15 @@ def serve(workdir: Path, port: int = 8765, host: str = "127.0.0.1", open_browser
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3, lifespan="on")
     try:
         _server_class()(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # stopped before it served: nothing to shut down
     finally:
         sock.close()
     print("studio: stopped", file=sys.stderr, flush=True)
+
+
+def _stop_early(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _server_class() -> type:
