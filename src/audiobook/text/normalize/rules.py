@@ -20,7 +20,15 @@ import re
 from audiobook.text.normalize.abbreviations import MONTHS
 from audiobook.text.normalize.guesses import active, report
 from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
-from audiobook.text.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
+from audiobook.text.normalize.numbers import (
+    cardinal,
+    cardinal_digits,
+    decimal,
+    denominator_ablative,
+    ordinal,
+    ordinal_digits,
+    roman_value,
+)
 
 CURRENCIES = {"$": "доллар", "€": "еуро", "₸": "теңге", "₽": "рубль", "£": "фунт", "¥": "юань"}
 _COUNT_AFTER_YEAR = {"бұрын", "бұрынғы", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}
@@ -94,12 +102,12 @@ def _read_cardinal(number: str) -> str:
         sign = "плюс " if number[0] == "+" else "минус "
         number = number[1:]
     whole, frac = _value(number)
-    return sign + (decimal(whole, frac) if frac is not None else cardinal(int(whole)))
+    return sign + (decimal(whole, frac) if frac is not None else cardinal_digits(whole))
 
 
 def _read_ordinal(number: str) -> str:
     whole, frac = _value(number.lstrip("-−–+"))
-    return _read_cardinal(number) if frac is not None else ordinal(int(whole))
+    return _read_cardinal(number) if frac is not None else ordinal_digits(whole)
 
 
 def _is_year(number: str) -> bool:
@@ -124,9 +132,9 @@ def _ordinal_by_context(number: str, text: str, pos: int) -> bool:
     if word.startswith("жыл") and not word.startswith(("жылдық", "жылдығ", "жылдай")):
         return _is_year(number) and after not in _COUNT_AFTER_YEAR
     if _is_month(word):
-        return plain and 1 <= int(number) <= 31
+        return plain and len(number) <= 2 and 1 <= int(number) <= 31
     if word.startswith("ғасыр"):
-        return plain and int(number) <= 30 and after not in _COUNT_AFTER_YEAR
+        return plain and len(number) <= 2 and int(number) <= 30 and after not in _COUNT_AFTER_YEAR
     return False
 
 
@@ -248,7 +256,7 @@ def _numero(m: re.Match[str]) -> str:
     for item in _NUMERO_ITEM.finditer(m.group("list")):
         sep = item.group(2)
         sep = ", " if sep == "," else f" {sep} " if sep[0].isalpha() else " – "
-        words.append(ordinal(int(item.group(1))) + sep)
+        words.append(ordinal_digits(item.group(1)) + sep)
     return "".join(words) + _with_ending(m.group("num"), m.group("end"), m.end(), m.string, True)
 
 
@@ -294,13 +302,13 @@ def numbers(text: str) -> str:
         text = _DOT_CLOCK.sub(_dot_clock, text)
     text = _CLOCK.sub(_clock, text)
     text = _FRACTION.sub(_fraction, text)
-    text = _SCORE.sub(lambda m: f"{cardinal(int(m.group(1)))} – {cardinal(int(m.group(2)))}", text)
+    text = _SCORE.sub(lambda m: f"{cardinal_digits(m.group(1))} – {cardinal_digits(m.group(2))}", text)
     if "№" in text:
         text = _NUMERO.sub(_numero, text)
     text = _CURRENCY_BEFORE.sub(lambda m: f"{m.group(2)} {CURRENCIES[m.group(1)]}", text)
     text = _CURRENCY_AFTER.sub(_currency_after, text)
     text = _MAIN.sub(_main, text)
-    return _LEFTOVER_DIGITS.sub(lambda m: cardinal(int(m.group(0))), text)
+    return _LEFTOVER_DIGITS.sub(lambda m: cardinal_digits(m.group(0)), text)
 
 
 _PLUS_ENDING = re.compile(rf"(?<=[^\W\d_])\+-(?P<end>[{KAZ_LOWER}]+)")

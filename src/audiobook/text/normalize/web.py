@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from audiobook.text.normalize.morph import KAZ_LOWER, is_suffix
-from audiobook.text.normalize.numbers import cardinal
+from audiobook.text.normalize.numbers import cardinal_digits
 
 DOMAINS = {
     "kz": "кей-зед", "қаз": "қаз", "com": "ком", "org": "орг", "net": "нет", "ru": "ру", "gov": "гов",
@@ -41,11 +41,11 @@ def _read_labels(parts: list[str], read_word: Callable[[str], str], sep: str) ->
         if not part:
             continue
         if part.isdigit():
-            words.append(cardinal(int(part)))
+            words.append(cardinal_digits(part))
         elif part.lower() in DOMAINS and part is parts[-1]:
             words.append(DOMAINS[part.lower()])
         else:
-            pieces = (cardinal(int(p)) if p.isdigit() else _spell(p) if len(p) <= 2 and p.isascii() else read_word(p)
+            pieces = (cardinal_digits(p) if p.isdigit() else _spell(p) if len(p) <= 2 and p.isascii() else read_word(p)
                       for p in _PIECES.findall(part))
             words.append(" ".join(pieces))
     return sep.join(words)
