@@ -31,6 +31,10 @@ def _parse_labels(n: int) -> object:
     return parse_article("Сұхбат\n\n" + "\n".join(lines))
 
 
+def _parse_questions(n: int) -> object:
+    return parse_article("Сұхбат\n\n" + "\n".join(f"Тілші: {i}-сұрақ?" for i in range(n)) + "\nЖауап: Иә.")
+
+
 def _parse_dashes(n: int) -> object:
     return parse_article("Сұхбат\n\n" + "\n".join(f"— {i}-сөйлем." for i in range(n)))
 
@@ -42,12 +46,16 @@ def _parse_headline_repeats(n: int) -> object:
 CASES: dict[str, Callable[[int], object]] = {
     **{f"normalize {unit!r}": _normalize(unit) for unit in (
         "1 - ", "сөз – ", "1-", "1/", "(ТМҰ) ", "!?", ".", "…", "1 ", "100 ", "1,", "1.", "1:", "- ",
-        "—", "№1 ", "$1 ", "XI ", "сөз ", "a ", "Dvořák ", "\x00", "\u202e", "78км_", "12%-ға ",
+        "—", "№1 ", "$1 ", "XI ", "сөз ", "a ", "Dvořák ", "\x00", "\u202e", "78км_", "12%-ға ", ";", ":", "ж. ", "1. ", "Қ. ", ". " + " " * 50, "а" * 50 + " ", "x" * 50 + " ", "ұйымы (ТМҰ) ",
         "сағат 11.00-де ", "2024-01-02 ", ", ", "«", "(", "ҚР ", "http://a.kz ", "#тег ",
     )},
     "normalize one long number": lambda n: normalize("7" * n, _LEX),
+    "normalize one long word": lambda n: normalize("Сөз" + "а" * n, _LEX),
+    "normalize one long Latin word": lambda n: normalize("Word" + "a" * n, _LEX),
+    "normalize long space run": lambda n: normalize("Сөз." + " " * n + "Сөз", _LEX),
     "parse alternating labels": _parse_labels,
     "parse dash turns": _parse_dashes,
+    "parse one long question": _parse_questions,
     "parse headline repeats": _parse_headline_repeats,
 }
 

@@ -48,14 +48,25 @@ _LEFT_ACRONYM = re.compile(r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}(?![\w])")
 _BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[^\W\d_]{2,12})\)")
 
 
+def _ends_with(text: str, end: int, words: str) -> bool:
+    """Does text[:end], spaces collapsed and lower-cased, end with words? Only a tail a little longer than
+    words is looked at (widened while spaces shrink it), so each bracket costs its acronym, not the text."""
+    size = 2 * len(words) + 8
+    while True:
+        start = max(0, end - size)
+        tail = " ".join(text[start:end].split()).lower()
+        if start == 0 or len(tail) > len(words):
+            return tail.endswith(words)
+        size *= 2
+
+
 def _drop_repeated_acronyms(text: str, lexicon: Lexicon) -> str:
     """An acronym in brackets right after its own expansion ("... ұйымы (ТМҰ)") only repeats it: drop it."""
 
     def one(m: re.Match[str]) -> str:
         acronym = m.group("acronym")
         spoken = lexicon.spoken(acronym) or abbreviations.ACRONYMS.get(acronym, ("",))[0]
-        before = " ".join(m.string[: m.start()].split()).lower()
-        return "" if spoken and before.endswith(spoken.lower()) else m.group(0)
+        return "" if spoken and _ends_with(m.string, m.start(), spoken.lower()) else m.group(0)
 
     return _BRACKETED_ACRONYM.sub(one, text) if "(" in text else text
 
