@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from audiobook.text.normalize import abbreviations, arabic, kazlatin, punct, rules, translit, web
+from audiobook.text.normalize import abbreviations, arabic, kazlatin, letters, punct, rules, translit, web
 from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, active, collecting, report, spell_kazakh
 from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, news_lexicon, user_lexicon
 from audiobook.text.normalize.sentences import split_sentences
@@ -113,7 +113,7 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
         return chr(_PROTECT_BASE + len(kept) - 1)
 
     sentence = _PROTECTED.sub("", sentence)  # the placeholders' code points are reserved
-    text = _PHONEMES.sub(lambda m: protect(m.group(0)), sentence)
+    text = letters.fold_foreign(_PHONEMES.sub(lambda m: protect(m.group(0)), sentence))
     text = web.hashtags(arabic.to_cyrillic(text))
     text = web.addresses(text, _read_word, protect)
     text = _drop_repeated_acronyms(text, lexicon)
@@ -124,8 +124,8 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
     text = news_lexicon().sub(text, protect)
     spoken = _capitalise(sentence, _rules(text))
     for m in _LEFT_ACRONYM.finditer(spoken) if active() else ():
-        letters = m.group(0)
-        if len(letters) > 3 and sum(ch in "АӘЕИОӨҰҮЫІУЭЮЯЁ" for ch in letters) / len(letters) >= 0.4:
+        caps = m.group(0)
+        if len(caps) > 3 and sum(ch in "АӘЕИОӨҰҮЫІУЭЮЯЁ" for ch in caps) / len(caps) >= 0.4:
             continue  # a word in capitals (АСТАНА, ЮНЕСКО) is read as a word
         report("acronym", m.group(0), m.group(0), "not in the lexicon: the voice spells it or guesses",
                lexicon_spoken=spell_kazakh(m.group(0)))
@@ -149,6 +149,7 @@ def normalize(text: str, lexicon: Lexicon | None = None, notes: list[Guess] | No
     spoken text is the same with or without it.
     """
     lex = default_lexicon() if lexicon is None else lexicon
+    text = letters.drop_controls(text)  # before sentences are split: a control is no boundary
     with collecting(notes):
         parts = [_normalize_sentence(s, lex) for s in split_sentences(text)]
     return " ".join(p for p in parts if p)
