@@ -45,6 +45,7 @@ _SENTENCE_END = re.compile(r"[.!?…][»\"”’)\]]*\s*$")
 _FIRST_LETTER = re.compile(r"[^\W\d_]|[\U000f0000-\U000ffffd]")
 _PHONEMES = re.compile(r"\[\[[^\[\]\n]*\]\]")  # espeak-ng phoneme input, passed through untouched
 _LEFT_ACRONYM = re.compile(r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}(?![\w])")
+_OPENING_DASH = re.compile(r"^[\s,;:]*[-–—]+(?!\d)")
 _BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[^\W\d_]{2,12})\)")
 
 
@@ -114,8 +115,14 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
 
     sentence = _PROTECTED.sub("", sentence)  # the placeholders' code points are reserved
     text = letters.fold_foreign(_PHONEMES.sub(lambda m: protect(m.group(0)), sentence))
+    # An opening dash is only a pause, and a pause opening a sentence is dropped at the end; dropped here,
+    # it no longer hides the first word from the lexicon ("-СІМ"). A dash before a digit is a sign.
+    text = _OPENING_DASH.sub("", text)
     text = web.hashtags(arabic.to_cyrillic(text))
-    text = web.addresses(text, _read_word, protect)
+    text = web.addresses(text, lambda word: _read_word(word, lexicon), protect)
+    # Outside an address an underscore only joins or decorates words ("АҚ_", "78км_"); as a space before
+    # the word rules, it no longer hides a word from them (it became one only at the end: not a fixed point).
+    text = text.replace("_", " ")
     text = _drop_repeated_acronyms(text, lexicon)
     text = lexicon.sub(text, protect)
     if kazlatin.WORD.search(text):
@@ -134,8 +141,11 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
     return spoken
 
 
-def _read_word(word: str) -> str:
-    """One word of an address: Kazakh in Latin letters or a foreign word, into Cyrillic."""
+def _read_word(word: str, lexicon: Lexicon) -> str:
+    """One word of an address: Kazakh in Latin letters or a foreign word, into Cyrillic; a Cyrillic word
+    as the rules read it outside an address ("БҰҰ"), so that normalizing again changes nothing."""
+    if not kazlatin.WORD.search(word):
+        return _normalize_sentence(word, lexicon)
     if kazlatin.score(word) >= 3:  # an address is no context: only strong evidence makes a word Kazakh
         return kazlatin.convert_word(word.lower(), kazlatin.system_of(word) or "ascii")
     return translit.read_foreign(word)[0] if re.fullmatch(kazlatin.WORD, word) else translit.transliterate(word)

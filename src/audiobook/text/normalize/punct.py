@@ -28,7 +28,7 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
 _COMMA_RUNS = re.compile(r",(?:\s*,)+")
 _COMMA_BEFORE_STOP = re.compile(r",\s*([.!?;:…])")
 _COMMA_AFTER_STOP = re.compile(r"([.!?;:…])(?:\s*,)+")
-_LEADING = re.compile(r"^[\s,;:]+")
+_LEADING = re.compile(r"^[\s,;:\-–—]+")  # a dash left first ("(–АДБ") would be a pause the next time
 _TRAILING = re.compile(r"(?<![\s,;:])[\s,;:]+$")  # tried once per run, not from each mark
 _SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d])")
 
@@ -72,6 +72,7 @@ def _dash(m: re.Match[str]) -> str:
 
 def finish(text: str) -> str:
     """Dashes into pauses and tidy spacing: run after the word rules."""
+    text = _QUOTES.sub("", text)  # an apostrophe kept inside a Latin word ("XI's") is now in Cyrillic
     text = _GLUED_EN_DASH.sub("-", text)
     text = _DASH.sub(_dash, text)
     text = _SPACES.sub(" ", text)

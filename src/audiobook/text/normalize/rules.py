@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from audiobook.text.normalize.abbreviations import MONTHS
+from audiobook.text.normalize.abbreviations import MONTHS, expand_abbreviations
 from audiobook.text.normalize.guesses import active, report
 from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
 from audiobook.text.normalize.numbers import (
@@ -58,6 +58,7 @@ _NUMERO_ITEM = re.compile(r"(\d+)\s?(,|–|—|-|және|мен|пен)\s?")
 _CURRENCY_BEFORE = re.compile(rf"([{_CUR}])\s?({_NUMBER}(?:\s(?:{_MULTIPLIERS})\b)?)")
 _CURRENCY_AFTER = re.compile(rf"(\d|\b(?:{_MULTIPLIERS}))\s?([{_CUR}]){_END}")
 _ROMAN = re.compile(rf"(?<![\w-])(?:(?P<first>[IVXLХІ]+)(?:\s?[–—]\s?|-))?(?P<roman>[IVXLХІ]+){_END}(?![\w])")
+_SIGN_NEXT = re.compile(r"\s?[\d%‰№&=+≈~×−§@/$€₸₽£¥°]")  # a number or a sign read as a lower-case word
 _NEXT_WORDS = re.compile(r"\s+(\w+\.?)(?:\s+(\w+))?")
 _MAIN = re.compile(
     rf"(?<![\d,.])"
@@ -153,7 +154,7 @@ def _with_ending(number: str, end: str | None, pos: int, text: str, ordinal_: bo
             return f"{_read_cardinal(number)}-{end}"
         if end.startswith(("жылдық", "жылдығ")):  # "100-жылдығы": an anniversary counts years
             return f"{_read_cardinal(number)} {end}"
-        return f"{_read_ordinal(number)} {end}"
+        return f"{_read_ordinal(number)} {expand_abbreviations(end)}"  # "1-млн": the word as if alone
     if ordinal_:
         return _read_ordinal(number)
     words = _read_ordinal(number) if _ordinal_by_context(number, text, pos) else _read_cardinal(number)
@@ -237,7 +238,9 @@ def _roman(m: re.Match[str]) -> str:
     nxt = _NEXT_WORDS.match(m.string, m.end())
     before_century = bool(nxt) and nxt.group(1).lower().startswith("ғ")  # type: ignore[union-attr]
     # "І орын", "ІІ дәрежелі": no Kazakh word is a lone І, and before a lower-case word it is no initial
-    before_word = bool(nxt) and nxt.group(1)[:1].islower() and not nxt.group(1).endswith(".")  # type: ignore[union-attr]
+    # (a number counts as a lower-case word: read, it is one, and "І 78" must read the same twice)
+    before_word = bool(nxt) and (nxt.group(1)[:1].islower() or nxt.group(1)[:1].isdigit()) \
+        and not nxt.group(1).endswith(".") or bool(_SIGN_NEXT.match(m.string, m.end()))  # type: ignore[union-attr]
     before_century = before_century or (token in ("І", "ІІ", "ІІІ") and before_word)
     cyrillic = not (token + (first or "")).isascii()
     short = len(token) < 2 and not first
