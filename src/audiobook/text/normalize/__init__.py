@@ -45,7 +45,29 @@ _SENTENCE_END = re.compile(r"[.!?…][»\"”’)\]]*\s*$")
 _FIRST_LETTER = re.compile(r"[^\W\d_]|[\U000f0000-\U000ffffd]")
 _PHONEMES = re.compile(r"\[\[[^\[\]\n]*\]\]")  # espeak-ng phoneme input, passed through untouched
 _LEFT_ACRONYM = re.compile(r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}(?![\w])")
-_OPENING_DASH = re.compile(r"^[\s,;:]*[-–—]+(?!\d)")
+# What a sentence may open with that makes no sound there: spaces, dashes, quotes, brackets, decoration.
+_OPENING = re.compile(r"^[\s,;:\-–—«»“”„‟\"‹›‚'‘’()\[\]{}/\\*|^`<>_]*")
+_TOKEN = re.compile(r"\S+")
+_ADDRESS_LIKE = re.compile(r"@|://|(?i:www)\.|\w\.\w+/")  # underscores in these are part of the address
+
+
+def _drop_opening_dashes(text: str) -> str:
+    """An opening dash (and the quotes, brackets and spaces around it) is only a pause, dropped at the end;
+    dropped first, it hides no word from the lexicon ("«-СІМ"). A dash run right before a digit is a sign."""
+    end = _OPENING.match(text).end()  # type: ignore[union-attr]
+    if end < len(text) and text[end].isdigit() and end and text[end - 1] in "-–—":
+        while end and text[end - 1] in "-–—":
+            end -= 1
+    return text[end:]
+
+
+def _underscores(text: str) -> str:
+    """Outside an address an underscore only joins or decorates words ("АҚ_", "78км_"): a space, so that it
+    hides no word from the rules (it became one only at the end, and the next run read the word)."""
+    if "_" not in text:
+        return text
+    return _TOKEN.sub(lambda m: m.group(0) if _ADDRESS_LIKE.search(m.group(0)) else m.group(0).replace("_", " "),
+                      text)
 _BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[^\W\d_]{2,12})\)")
 
 
@@ -117,7 +139,7 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
     text = letters.fold_foreign(_PHONEMES.sub(lambda m: protect(m.group(0)), sentence))
     # An opening dash is only a pause, and a pause opening a sentence is dropped at the end; dropped here,
     # it no longer hides the first word from the lexicon ("-СІМ"). A dash before a digit is a sign.
-    text = _OPENING_DASH.sub("", text)
+    text = _drop_opening_dashes(text)
     text = web.hashtags(arabic.to_cyrillic(text))
     text = web.addresses(text, lambda word: _read_word(word, lexicon), protect)
     # Outside an address an underscore only joins or decorates words ("АҚ_", "78км_"); as a space before
@@ -159,7 +181,7 @@ def normalize(text: str, lexicon: Lexicon | None = None, notes: list[Guess] | No
     spoken text is the same with or without it.
     """
     lex = default_lexicon() if lexicon is None else lexicon
-    text = letters.drop_controls(text)  # before sentences are split: a control is no boundary
+    text = _underscores(letters.drop_controls(text))  # before sentences are split
     with collecting(notes):
         parts = [_normalize_sentence(s, lex) for s in split_sentences(text)]
     return " ".join(p for p in parts if p)

@@ -30,7 +30,7 @@ _COMMA_BEFORE_STOP = re.compile(r",\s*([.!?;:…])")
 _COMMA_AFTER_STOP = re.compile(r"([.!?;:…])(?:\s*,)+")
 _LEADING = re.compile(r"^[\s,;:\-–—]+")  # a dash left first ("(–АДБ") would be a pause the next time
 _TRAILING = re.compile(r"(?<![\s,;:])[\s,;:]+$")  # tried once per run, not from each mark
-_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d])")
+_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d]|[\U000f0000-\U000ffffd])")  # a word, or a kept reading
 
 
 def prepare(text: str) -> str:

@@ -51,6 +51,21 @@ def _read_labels(parts: list[str], read_word: Callable[[str], str], sep: str) ->
     return sep.join(words)
 
 
+_CYRILLIC_TAIL = re.compile(r"[а-яәғқңөұүһі]+$", re.IGNORECASE)
+
+
+def _dotted_tail(spoken: str, m: re.Match[str], read_word: Callable[[str], str]) -> str:
+    """An address ending in Cyrillic letters before a period ("@проф.ж."): the period stays outside the
+    address, but it makes the last piece a dotted abbreviation, as normalizing again would read it."""
+    tail = _CYRILLIC_TAIL.search(m.group(0))
+    if m.group("end") or not tail or m.string[m.end() : m.end() + 1] != ".":
+        return spoken
+    plain = read_word(tail.group(0))
+    if not spoken.endswith(plain):
+        return spoken
+    return spoken[: len(spoken) - len(plain)] + read_word(tail.group(0) + ".").removesuffix(".")
+
+
 def _spell(label: str) -> str:
     """Two letters or fewer are said as letters ("tv", "ga"), as they are never a word of their own."""
     from audiobook.text.normalize.translit import LETTER_NAMES
@@ -72,7 +87,7 @@ def addresses(text: str, read_word: Callable[[str], str], protect: Callable[[str
     def email(m: re.Match[str]) -> str:
         user = _read_labels(re.split(r"[.+]", m.group("user")), read_word, " нүкте ")
         host = _read_labels(m.group("host").split("."), read_word, " нүкте ")
-        return protect(_attach(f"{user} эт {host}", m.group("end")))
+        return protect(_attach(_dotted_tail(f"{user} эт {host}", m, read_word), m.group("end")))
 
     def url(m: re.Match[str]) -> str:
         host = re.sub(r"^www\.", "", m.group("host"), flags=re.IGNORECASE)
@@ -80,7 +95,7 @@ def addresses(text: str, read_word: Callable[[str], str], protect: Callable[[str
         path = [p for p in (m.group("path") or "").split("/") if p and "?" not in p and "=" not in p]
         if path:
             spoken += " слэш " + " слэш ".join(_read_labels(p.split("."), read_word, " нүкте ") for p in path)
-        return protect(_attach(spoken, m.group("end")))
+        return protect(_attach(_dotted_tail(spoken, m, read_word), m.group("end")))
 
     return URL.sub(url, EMAIL.sub(email, text))
 
