@@ -48,6 +48,10 @@ _LEFT_ACRONYM = re.compile(r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}(?![\w])")
 # What a sentence may open with that makes no sound there: spaces, dashes, quotes, brackets, decoration.
 _OPENING = re.compile(r"^[\s,;:\-–—«»“”„‟\"‹›‚'‘’()\[\]{}/\\*|^`<>_]*")
 _TOKEN = re.compile(r"\S+")
+# A dash glued to the front of a word after a space or a mark ("сөз /-ІІМ", "сөз –сөз") joins nothing: a
+# pause, made one before the lexicon so it hides no word from it.
+# (After "%" or "°" it takes an ending; after a space or "(" and before a digit it is a minus.)
+_LOOSE_DASH = re.compile(r"(?<=[\s/!?,;:«»\"(…])[-–—]+(?=[^\W\d_])|(?<=[/!?,;:«»\"…])[-–—]+(?=\d)")
 _ADDRESS_LIKE = re.compile(r"@|://|(?i:www)\.|\w\.\w+/")  # underscores in these are part of the address
 
 
@@ -139,7 +143,7 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
     text = letters.fold_foreign(_PHONEMES.sub(lambda m: protect(m.group(0)), sentence))
     # An opening dash is only a pause, and a pause opening a sentence is dropped at the end; dropped here,
     # it no longer hides the first word from the lexicon ("-СІМ"). A dash before a digit is a sign.
-    text = _drop_opening_dashes(text)
+    text = _LOOSE_DASH.sub(", ", _drop_opening_dashes(text))
     text = web.hashtags(arabic.to_cyrillic(text))
     text = web.addresses(text, lambda word: _read_word(word, lexicon), protect)
     # Outside an address an underscore only joins or decorates words ("АҚ_", "78км_"); as a space before

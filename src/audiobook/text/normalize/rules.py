@@ -40,7 +40,7 @@ _END = rf"(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?"
 _CUR = "".join(re.escape(c) for c in CURRENCIES)
 
 _GLUED_SUFFIX = re.compile(rf"(?<=\d)([{KAZ_LOWER}]+)")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-z])")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-zА-ЯЁӘҒҚҢӨҰҮҺІ])")  # "0ГВт" too
 _ISO_DATE = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])(?: жыл(?:ы|ғы)\b)?")
 _DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)(?: жыл(?:ы|ғы)\b)?")
 _CLOCK = re.compile(rf"(?<![\d:])(\d{{1,2}}):(\d{{2}})(?![\d:]){_END}")
