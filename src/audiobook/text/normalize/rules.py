@@ -239,8 +239,9 @@ def _roman(m: re.Match[str]) -> str:
     before_century = bool(nxt) and nxt.group(1).lower().startswith("ғ")  # type: ignore[union-attr]
     # "І орын", "ІІ дәрежелі": no Kazakh word is a lone І, and before a lower-case word it is no initial
     # (a number counts as a lower-case word: read, it is one, and "І 78" must read the same twice)
-    before_word = bool(nxt) and (nxt.group(1)[:1].islower() or nxt.group(1)[:1].isdigit()) \
-        and not nxt.group(1).endswith(".") or bool(_SIGN_NEXT.match(m.string, m.end()))  # type: ignore[union-attr]
+    first_word = nxt.group(1) if nxt else ""
+    before_word = (first_word[:1].islower() or first_word[:1].isdigit()) and not first_word.endswith(".") \
+        or bool(_SIGN_NEXT.match(m.string, m.end()))
     before_century = before_century or (token in ("І", "ІІ", "ІІІ") and before_word)
     cyrillic = not (token + (first or "")).isascii()
     short = len(token) < 2 and not first
