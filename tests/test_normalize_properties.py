@@ -148,3 +148,42 @@ def test_any_count_reads_as_its_cardinal(n: int, sep: str) -> None:
 @given(st.integers(min_value=1, max_value=10**12))
 def test_negative_numbers(n: int) -> None:
     assert normalize(f"Көрсеткіш -{n} болды.", NO_LEXICON) == f"Көрсеткіш минус {cardinal(n)} болды."
+
+
+# Issue 15: the shapes 6,000 fuzzed articles found not to be fixed points, and hostile characters.
+FOREIGN = ["Dvořák", "Łódź", "Þór", "Øresund", "Nguyễn", "ǅemal", "ﬁnal", "Ⅻ", "Straße", "Mʘa"]
+PUNCTUATION_RUNS = st.text(alphabet=".,!?…;:-–—()«»\"'_/", min_size=1, max_size=6)
+INVISIBLE = st.sampled_from(["\x00", "\x1b", "\x85", "\u200b", "\u202e", "\u2066", "\ufeff", "\u00ad", "\t"])
+glueable = st.one_of(
+    st.builds(lambda n, u, s: f"{n}{u}{s}", numbers, st.sampled_from(sorted(UNITS)), st.sampled_from(["", "_"])),
+    st.builds(lambda a, s: f"{a}{s}", st.sampled_from(sorted(ACRONYMS) + sorted(UNITS)),
+              st.sampled_from(["_", "-", "–", "("])),
+    st.builds(lambda s, a: f"{s}{a}", st.sampled_from(["_", "-", "–", "(", ";-", "І"]),
+              st.sampled_from(sorted(ACRONYMS) + WORDS + ["%", "78", "+", "$1"])),
+    st.builds(lambda a, b: a + b, st.sampled_from(WORDS + KAZAKH_LATIN + FOREIGN),
+              st.sampled_from(WORDS + KAZAKH_LATIN + FOREIGN + sorted(ACRONYMS))),  # scripts glued
+    st.sampled_from(FOREIGN),
+    PUNCTUATION_RUNS,
+    st.builds(lambda w, c: w[:2] + c + w[2:], st.sampled_from(WORDS), INVISIBLE),
+)
+ENDS = st.sampled_from(["", ".", "?", "!?", "…"])
+# Glued with nothing or "_": the hostile shapes; with spaces or dashes: these among every other token
+# (addresses glued to other tokens are not words a writer makes).
+hostile_sentences = st.one_of(
+    st.builds(lambda parts, glue, end: glue.join(parts) + end,
+              st.lists(glueable, min_size=1, max_size=10), st.sampled_from(["", "_"]), ENDS),
+    st.builds(lambda parts, glue, end: glue.join(parts) + end,
+              st.lists(st.one_of(tokens, glueable), min_size=1, max_size=10), st.sampled_from([" ", " – "]), ENDS),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile_sentences)
+@example("78км_")
+@example("АҚ_ ТМД_м²&жылы (–АДБ -СІМ XI's І78ж. І% 1-млн")
+@example("Dvořák Łódź Кі\x00тап\u202eхана " + "1 - " * 50)
+def test_hostile_shapes_are_fixed_points_without_controls(text: str) -> None:
+    once = normalize(text, NO_LEXICON)
+    assert not DIGIT_OR_LATIN.search(once), (text, once)
+    assert all(ch.isprintable() for ch in once), (text, once)
+    assert normalize(once, NO_LEXICON) == once, (text, once)

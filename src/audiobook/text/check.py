@@ -97,6 +97,7 @@ _KIND_TITLES = {
     "latin-kazakh": "Words converted from Latin-script Kazakh",
     "arabic-kazakh": "Words converted from Arabic-script Kazakh",
     "number": "Numbers read as a year or a count by their shape",
+    "letter": "Letters with no known reading, given to the voice as written",
     "latin-dictionary": "Foreign words read from the English pronouncing dictionary (not guesses)",
 }
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from audiobook.text.normalize import abbreviations, arabic, kazlatin, punct, rules, translit, web
+from audiobook.text.normalize import abbreviations, arabic, kazlatin, letters, punct, rules, translit, web
 from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, active, collecting, report, spell_kazakh
 from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, news_lexicon, user_lexicon
 from audiobook.text.normalize.sentences import split_sentences
@@ -45,7 +45,46 @@ _SENTENCE_END = re.compile(r"[.!?…][»\"”’)\]]*\s*$")
 _FIRST_LETTER = re.compile(r"[^\W\d_]|[\U000f0000-\U000ffffd]")
 _PHONEMES = re.compile(r"\[\[[^\[\]\n]*\]\]")  # espeak-ng phoneme input, passed through untouched
 _LEFT_ACRONYM = re.compile(r"(?<![\w-])[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}(?![\w])")
+# What a sentence may open with that makes no sound there: spaces, dashes, quotes, brackets, decoration.
+_OPENING = re.compile(r"^[\s,;:\-–—«»“”„‟\"‹›‚'‘’()\[\]{}/\\*|^`<>_]*")
+_TOKEN = re.compile(r"\S+")
+# A dash glued to the front of a word after a space or a mark ("сөз /-ІІМ", "сөз –сөз") joins nothing: a
+# pause, made one before the lexicon so it hides no word from it.
+# (After "%" or "°" it takes an ending; after a space or "(" and before a digit it is a minus.)
+_LOOSE_DASH = re.compile(r"(?<=[\s/!?,;:«»\"(…])[-–—]+(?=[^\W\d_])|(?<=[/!?,;:«»\"…])[-–—]+(?=\d)")
+_ADDRESS_LIKE = re.compile(r"@|://|(?i:www)\.|\w\.\w+/")  # underscores in these are part of the address
+
+
+def _drop_opening_dashes(text: str) -> str:
+    """An opening dash (and the quotes, brackets and spaces around it) is only a pause, dropped at the end;
+    dropped first, it hides no word from the lexicon ("«-СІМ"). A dash run right before a digit is a sign."""
+    end = _OPENING.match(text).end()  # type: ignore[union-attr]
+    if end < len(text) and text[end].isdigit() and end and text[end - 1] in "-–—":
+        while end and text[end - 1] in "-–—":
+            end -= 1
+    return text[end:]
+
+
+def _underscores(text: str) -> str:
+    """Outside an address an underscore only joins or decorates words ("АҚ_", "78км_"): a space, so that it
+    hides no word from the rules (it became one only at the end, and the next run read the word)."""
+    if "_" not in text:
+        return text
+    return _TOKEN.sub(lambda m: m.group(0) if _ADDRESS_LIKE.search(m.group(0)) else m.group(0).replace("_", " "),
+                      text)
 _BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[^\W\d_]{2,12})\)")
+
+
+def _ends_with(text: str, end: int, words: str) -> bool:
+    """Does text[:end], spaces collapsed and lower-cased, end with words? Only a tail a little longer than
+    words is looked at (widened while spaces shrink it), so each bracket costs its acronym, not the text."""
+    size = 2 * len(words) + 8
+    while True:
+        start = max(0, end - size)
+        tail = " ".join(text[start:end].split()).lower()
+        if start == 0 or len(tail) > len(words):
+            return tail.endswith(words)
+        size *= 2
 
 
 def _drop_repeated_acronyms(text: str, lexicon: Lexicon) -> str:
@@ -54,8 +93,7 @@ def _drop_repeated_acronyms(text: str, lexicon: Lexicon) -> str:
     def one(m: re.Match[str]) -> str:
         acronym = m.group("acronym")
         spoken = lexicon.spoken(acronym) or abbreviations.ACRONYMS.get(acronym, ("",))[0]
-        before = " ".join(m.string[: m.start()].split()).lower()
-        return "" if spoken and before.endswith(spoken.lower()) else m.group(0)
+        return "" if spoken and _ends_with(m.string, m.start(), spoken.lower()) else m.group(0)
 
     return _BRACKETED_ACRONYM.sub(one, text) if "(" in text else text
 
@@ -102,9 +140,15 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
         return chr(_PROTECT_BASE + len(kept) - 1)
 
     sentence = _PROTECTED.sub("", sentence)  # the placeholders' code points are reserved
-    text = _PHONEMES.sub(lambda m: protect(m.group(0)), sentence)
+    text = letters.fold_foreign(_PHONEMES.sub(lambda m: protect(m.group(0)), sentence))
+    # An opening dash is only a pause, and a pause opening a sentence is dropped at the end; dropped here,
+    # it no longer hides the first word from the lexicon ("-СІМ"). A dash before a digit is a sign.
+    text = _LOOSE_DASH.sub(", ", _drop_opening_dashes(text))
     text = web.hashtags(arabic.to_cyrillic(text))
-    text = web.addresses(text, _read_word, protect)
+    text = web.addresses(text, lambda word: _read_word(word, lexicon), protect)
+    # Outside an address an underscore only joins or decorates words ("АҚ_", "78км_"); as a space before
+    # the word rules, it no longer hides a word from them (it became one only at the end: not a fixed point).
+    text = text.replace("_", " ")
     text = _drop_repeated_acronyms(text, lexicon)
     text = lexicon.sub(text, protect)
     if kazlatin.WORD.search(text):
@@ -113,8 +157,8 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
     text = news_lexicon().sub(text, protect)
     spoken = _capitalise(sentence, _rules(text))
     for m in _LEFT_ACRONYM.finditer(spoken) if active() else ():
-        letters = m.group(0)
-        if len(letters) > 3 and sum(ch in "АӘЕИОӨҰҮЫІУЭЮЯЁ" for ch in letters) / len(letters) >= 0.4:
+        caps = m.group(0)
+        if len(caps) > 3 and sum(ch in "АӘЕИОӨҰҮЫІУЭЮЯЁ" for ch in caps) / len(caps) >= 0.4:
             continue  # a word in capitals (АСТАНА, ЮНЕСКО) is read as a word
         report("acronym", m.group(0), m.group(0), "not in the lexicon: the voice spells it or guesses",
                lexicon_spoken=spell_kazakh(m.group(0)))
@@ -123,8 +167,11 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
     return spoken
 
 
-def _read_word(word: str) -> str:
-    """One word of an address: Kazakh in Latin letters or a foreign word, into Cyrillic."""
+def _read_word(word: str, lexicon: Lexicon) -> str:
+    """One word of an address: Kazakh in Latin letters or a foreign word, into Cyrillic; a Cyrillic word
+    as the rules read it outside an address ("БҰҰ"), so that normalizing again changes nothing."""
+    if not kazlatin.WORD.search(word):
+        return _normalize_sentence(word, lexicon)
     if kazlatin.score(word) >= 3:  # an address is no context: only strong evidence makes a word Kazakh
         return kazlatin.convert_word(word.lower(), kazlatin.system_of(word) or "ascii")
     return translit.read_foreign(word)[0] if re.fullmatch(kazlatin.WORD, word) else translit.transliterate(word)
@@ -138,6 +185,7 @@ def normalize(text: str, lexicon: Lexicon | None = None, notes: list[Guess] | No
     spoken text is the same with or without it.
     """
     lex = default_lexicon() if lexicon is None else lexicon
+    text = _underscores(letters.drop_controls(text))  # before sentences are split
     with collecting(notes):
         parts = [_normalize_sentence(s, lex) for s in split_sentences(text)]
     return " ".join(p for p in parts if p)

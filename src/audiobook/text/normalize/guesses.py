@@ -14,9 +14,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
-GuessKind = Literal["acronym", "latin-rule", "latin-dictionary", "latin-kazakh", "arabic-kazakh", "number"]
+GuessKind = Literal["acronym", "latin-rule", "latin-dictionary", "latin-kazakh", "arabic-kazakh", "number",
+                    "letter"]
 # Kinds that count as guesses for `check --strict`; a dictionary reading is reported but is not one.
-GUESS_KINDS: frozenset[str] = frozenset({"acronym", "latin-rule", "latin-kazakh", "arabic-kazakh", "number"})
+GUESS_KINDS: frozenset[str] = frozenset({"acronym", "latin-rule", "latin-kazakh", "arabic-kazakh", "number",
+                                          "letter"})
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,10 @@ SCALES = (
     "дециллион",
 )
 MAX_GROUPED = 1000 ** len(SCALES)  # beyond this, digits are read one by one
+MAX_DIGITS = 3 * len(SCALES)  # the longest digit string read with scale words
+# A decimal fraction longer than this is read digit by digit after "бүтін" ("3,14159265358979..."), as a
+# newsreader reads a constant; shorter ones as "of 10**k parts".
+MAX_FRACTION_DIGITS = 12
 
 # Every word a cardinal can be made of: lets other rules recognise number words already spelled out.
 CARDINAL_WORDS = frozenset(ONES + TENS[1:] + ("жүз", "минус", "плюс") + SCALES[1:])
@@ -70,6 +74,20 @@ def cardinal(n: int) -> str:
             words = part + words
         scale += 1
     return " ".join(words)
+
+
+def cardinal_digits(digits: str) -> str:
+    """cardinal() of a digit string of any length, without int() of the whole string (Python refuses
+    int() of more than 4300 digits): beyond MAX_DIGITS significant digits, one word per digit."""
+    significant = digits.lstrip("0") or "0"
+    if len(significant) <= MAX_DIGITS:
+        return cardinal(int(significant))
+    return " ".join(ONES[int(d)] for d in significant)
+
+
+def ordinal_digits(digits: str) -> str:
+    """ordinal() of a digit string of any length."""
+    return ordinalize(cardinal_digits(digits))
 
 
 def harmony_is_back(word: str) -> bool:
@@ -121,7 +139,9 @@ def denominator_ablative(n: int) -> str:
 
 def decimal(whole: str, fraction: str) -> str:
     """Decimal comma: ("4", "2") -> "төрт бүтін оннан екі"; ("1", "25") -> "бір бүтін жүзден жиырма бес"."""
-    return f"{cardinal(int(whole))} бүтін {denominator_ablative(10 ** len(fraction))} {cardinal(int(fraction))}"
+    if len(fraction) > MAX_FRACTION_DIGITS:
+        return f"{cardinal_digits(whole)} бүтін " + " ".join(ONES[int(d)] for d in fraction)
+    return f"{cardinal_digits(whole)} бүтін {denominator_ablative(10 ** len(fraction))} {cardinal(int(fraction))}"
 
 
 _ROMAN = (

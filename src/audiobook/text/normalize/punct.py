@@ -21,7 +21,6 @@ _CLOSE = re.compile(r"\s*[)\]}]")
 _GLUED_EN_DASH = re.compile(r"(?<=[^\W\d])–(?=[^\W\d])")  # "Ақтау–Баку": a compound, like a hyphen
 # A dash standing alone, opening the line (dialogue), or an em dash glued between words.
 _DASH = re.compile(r"^\s*[-–—]+|(?<=[\s,.!?;:…])[-–—]+(?=[\s,.!?;:…]|$)|(?<=\w)—(?=\w)")
-_WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _WORD_AFTER = re.compile(r"\s*(\w+)")
 _NUMBER_STEMS = tuple(sorted(CARDINAL_WORDS, key=len, reverse=True))
 
@@ -29,9 +28,9 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
 _COMMA_RUNS = re.compile(r",(?:\s*,)+")
 _COMMA_BEFORE_STOP = re.compile(r",\s*([.!?;:…])")
 _COMMA_AFTER_STOP = re.compile(r"([.!?;:…])(?:\s*,)+")
-_LEADING = re.compile(r"^[\s,;:]+")
-_TRAILING = re.compile(r"[\s,;:]+$")
-_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d])")
+_LEADING = re.compile(r"^[\s,;:\-–—]+")  # a dash left first ("(–АДБ") would be a pause the next time
+_TRAILING = re.compile(r"(?<![\s,;:])[\s,;:]+$")  # tried once per run, not from each mark
+_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d]|[\U000f0000-\U000ffffd])")  # a word, or a kept reading
 
 
 def prepare(text: str) -> str:
@@ -44,13 +43,25 @@ def prepare(text: str) -> str:
     return _CLOSE.sub(",", text)
 
 
+def _word_before(text: str, start: int) -> str:
+    """The word just before text[start] (spaces between allowed), like (\\w+)\\s*$ on text[:start] but
+    scanned backwards: a search of the whole prefix made every dash cost the length of the text."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):  # what \w matches
+        j -= 1
+    return text[j:i]
+
+
 def _is_range(text: str, start: int, end: int) -> bool:
-    before = _WORD_BEFORE.search(text, 0, start)
+    before = _word_before(text, start).lower()
     after = _WORD_AFTER.match(text, end)
     return bool(
         before
         and after
-        and (before.group(1).lower() in CARDINAL_WORDS or before.group(1).lower().endswith(("ншы", "нші")))
+        and (before in CARDINAL_WORDS or before.endswith(("ншы", "нші")))
         and after.group(1).lower().startswith(_NUMBER_STEMS)
     )
 
@@ -61,6 +72,7 @@ def _dash(m: re.Match[str]) -> str:
 
 def finish(text: str) -> str:
     """Dashes into pauses and tidy spacing: run after the word rules."""
+    text = _QUOTES.sub("", text)  # an apostrophe kept inside a Latin word ("XI's") is now in Cyrillic
     text = _GLUED_EN_DASH.sub("-", text)
     text = _DASH.sub(_dash, text)
     text = _SPACES.sub(" ", text)

@@ -17,10 +17,18 @@ from __future__ import annotations
 
 import re
 
-from audiobook.text.normalize.abbreviations import MONTHS
+from audiobook.text.normalize.abbreviations import MONTHS, expand_abbreviations
 from audiobook.text.normalize.guesses import active, report
 from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
-from audiobook.text.normalize.numbers import cardinal, decimal, denominator_ablative, ordinal, roman_value
+from audiobook.text.normalize.numbers import (
+    cardinal,
+    cardinal_digits,
+    decimal,
+    denominator_ablative,
+    ordinal,
+    ordinal_digits,
+    roman_value,
+)
 
 CURRENCIES = {"$": "доллар", "€": "еуро", "₸": "теңге", "₽": "рубль", "£": "фунт", "¥": "юань"}
 _COUNT_AFTER_YEAR = {"бұрын", "бұрынғы", "бойы", "бойғы", "бойына", "астам", "аса", "артық", "шамасында"}
@@ -32,7 +40,7 @@ _END = rf"(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?"
 _CUR = "".join(re.escape(c) for c in CURRENCIES)
 
 _GLUED_SUFFIX = re.compile(rf"(?<=\d)([{KAZ_LOWER}]+)")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-z])")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-zА-ЯЁӘҒҚҢӨҰҮҺІ])")  # "0ГВт" too
 _ISO_DATE = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])(?: жыл(?:ы|ғы)\b)?")
 _DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)(?: жыл(?:ы|ғы)\b)?")
 _CLOCK = re.compile(rf"(?<![\d:])(\d{{1,2}}):(\d{{2}})(?![\d:]){_END}")
@@ -50,6 +58,7 @@ _NUMERO_ITEM = re.compile(r"(\d+)\s?(,|–|—|-|және|мен|пен)\s?")
 _CURRENCY_BEFORE = re.compile(rf"([{_CUR}])\s?({_NUMBER}(?:\s(?:{_MULTIPLIERS})\b)?)")
 _CURRENCY_AFTER = re.compile(rf"(\d|\b(?:{_MULTIPLIERS}))\s?([{_CUR}]){_END}")
 _ROMAN = re.compile(rf"(?<![\w-])(?:(?P<first>[IVXLХІ]+)(?:\s?[–—]\s?|-))?(?P<roman>[IVXLХІ]+){_END}(?![\w])")
+_SIGN_NEXT = re.compile(r"\s?[\d%‰№&=+≈~×−§@/$€₸₽£¥°]")  # a number or a sign read as a lower-case word
 _NEXT_WORDS = re.compile(r"\s+(\w+\.?)(?:\s+(\w+))?")
 _MAIN = re.compile(
     rf"(?<![\d,.])"
@@ -94,12 +103,12 @@ def _read_cardinal(number: str) -> str:
         sign = "плюс " if number[0] == "+" else "минус "
         number = number[1:]
     whole, frac = _value(number)
-    return sign + (decimal(whole, frac) if frac is not None else cardinal(int(whole)))
+    return sign + (decimal(whole, frac) if frac is not None else cardinal_digits(whole))
 
 
 def _read_ordinal(number: str) -> str:
     whole, frac = _value(number.lstrip("-−–+"))
-    return _read_cardinal(number) if frac is not None else ordinal(int(whole))
+    return _read_cardinal(number) if frac is not None else ordinal_digits(whole)
 
 
 def _is_year(number: str) -> bool:
@@ -124,9 +133,9 @@ def _ordinal_by_context(number: str, text: str, pos: int) -> bool:
     if word.startswith("жыл") and not word.startswith(("жылдық", "жылдығ", "жылдай")):
         return _is_year(number) and after not in _COUNT_AFTER_YEAR
     if _is_month(word):
-        return plain and 1 <= int(number) <= 31
+        return plain and len(number) <= 2 and 1 <= int(number) <= 31
     if word.startswith("ғасыр"):
-        return plain and int(number) <= 30 and after not in _COUNT_AFTER_YEAR
+        return plain and len(number) <= 2 and int(number) <= 30 and after not in _COUNT_AFTER_YEAR
     return False
 
 
@@ -145,7 +154,7 @@ def _with_ending(number: str, end: str | None, pos: int, text: str, ordinal_: bo
             return f"{_read_cardinal(number)}-{end}"
         if end.startswith(("жылдық", "жылдығ")):  # "100-жылдығы": an anniversary counts years
             return f"{_read_cardinal(number)} {end}"
-        return f"{_read_ordinal(number)} {end}"
+        return f"{_read_ordinal(number)} {expand_abbreviations(end)}"  # "1-млн": the word as if alone
     if ordinal_:
         return _read_ordinal(number)
     words = _read_ordinal(number) if _ordinal_by_context(number, text, pos) else _read_cardinal(number)
@@ -229,7 +238,10 @@ def _roman(m: re.Match[str]) -> str:
     nxt = _NEXT_WORDS.match(m.string, m.end())
     before_century = bool(nxt) and nxt.group(1).lower().startswith("ғ")  # type: ignore[union-attr]
     # "І орын", "ІІ дәрежелі": no Kazakh word is a lone І, and before a lower-case word it is no initial
-    before_word = bool(nxt) and nxt.group(1)[:1].islower() and not nxt.group(1).endswith(".")  # type: ignore[union-attr]
+    # (a number counts as a lower-case word: read, it is one, and "І 78" must read the same twice)
+    first_word = nxt.group(1) if nxt else ""
+    before_word = (first_word[:1].islower() or first_word[:1].isdigit()) and not first_word.endswith(".") \
+        or bool(_SIGN_NEXT.match(m.string, m.end()))
     before_century = before_century or (token in ("І", "ІІ", "ІІІ") and before_word)
     cyrillic = not (token + (first or "")).isascii()
     short = len(token) < 2 and not first
@@ -248,7 +260,7 @@ def _numero(m: re.Match[str]) -> str:
     for item in _NUMERO_ITEM.finditer(m.group("list")):
         sep = item.group(2)
         sep = ", " if sep == "," else f" {sep} " if sep[0].isalpha() else " – "
-        words.append(ordinal(int(item.group(1))) + sep)
+        words.append(ordinal_digits(item.group(1)) + sep)
     return "".join(words) + _with_ending(m.group("num"), m.group("end"), m.end(), m.string, True)
 
 
@@ -294,13 +306,13 @@ def numbers(text: str) -> str:
         text = _DOT_CLOCK.sub(_dot_clock, text)
     text = _CLOCK.sub(_clock, text)
     text = _FRACTION.sub(_fraction, text)
-    text = _SCORE.sub(lambda m: f"{cardinal(int(m.group(1)))} – {cardinal(int(m.group(2)))}", text)
+    text = _SCORE.sub(lambda m: f"{cardinal_digits(m.group(1))} – {cardinal_digits(m.group(2))}", text)
     if "№" in text:
         text = _NUMERO.sub(_numero, text)
     text = _CURRENCY_BEFORE.sub(lambda m: f"{m.group(2)} {CURRENCIES[m.group(1)]}", text)
     text = _CURRENCY_AFTER.sub(_currency_after, text)
     text = _MAIN.sub(_main, text)
-    return _LEFTOVER_DIGITS.sub(lambda m: cardinal(int(m.group(0))), text)
+    return _LEFTOVER_DIGITS.sub(lambda m: cardinal_digits(m.group(0)), text)
 
 
 _PLUS_ENDING = re.compile(rf"(?<=[^\W\d_])\+-(?P<end>[{KAZ_LOWER}]+)")

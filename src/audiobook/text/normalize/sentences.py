@@ -14,24 +14,35 @@ from audiobook.text.normalize.abbreviations import NO_SPLIT_AFTER
 
 # Sentence punctuation, then space and a possible start (its case is checked in code: str.islower knows
 # every alphabet, a regex class does not).
-_BOUNDARY = re.compile(r"[.!?…]+[»\"”’)\]]*(?=\s+[«\"“„(\[—–\-]?\s*(?P<next>\w))")
+# Possessive quantifiers and the look-behind keep it linear: a run of marks ("!?!?...", "....") is tried
+# once from its start, not again from each of its characters.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[»\"”’)\]]*+(?=\s++[«\"“„(\[—–\-]?+\s*+(?P<next>\w))")
+_NON_SPACE = re.compile(r"\S")
 _HARD_BREAK = re.compile(r"\n\s*\n")
-_LAST_TOKEN = re.compile(r"(\S+)$")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "Қ", "Қ.К", "A.B" (capitals: checked in code)
 _LIST_NUMBER = re.compile(r"\d{1,2}|[IVXLC]+")
 
 
-def _ends_sentence(before: str, punct: str) -> bool:
-    """May `punct`, written right after `before` (the sentence so far), close the sentence?"""
+def _last_token(block: str, start: int, end: int) -> int:
+    """Where the word ending at block[end] begins (end itself if a space comes first): scanned backwards,
+    so the cost is the word's length, not the sentence's."""
+    i = end
+    while i > start and not block[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _ends_sentence(block: str, start: int, end: int, punct: str) -> bool:
+    """May `punct`, written at block[end] right after the sentence begun at `start`, close the sentence?"""
     if punct[0] != "." or punct.startswith(".."):
         return True
-    token_match = _LAST_TOKEN.search(before)
-    if not token_match:
+    first = _last_token(block, start, end)
+    if first == end:
         return True
-    token = token_match.group(1).lstrip('«"“„([')
+    token = block[first:end].lstrip('«"“„([')
     if (token + ".") in NO_SPLIT_AFTER or (_INITIALS.fullmatch(token) and token[-1].isupper()):
         return False
-    return not (_LIST_NUMBER.fullmatch(token) and before.strip() == token)
+    return not (_LIST_NUMBER.fullmatch(token) and not _NON_SPACE.search(block, start, first))
 
 
 def _split_block(block: str) -> list[str]:
@@ -40,7 +51,7 @@ def _split_block(block: str) -> list[str]:
     for m in _BOUNDARY.finditer(block):
         if m.group("next").islower():
             continue
-        if _ends_sentence(block[start : m.start()], m.group(0)):
+        if _ends_sentence(block, start, m.start(), m.group(0)):
             out.append(block[start : m.end()].strip())
             start = m.end()
     out.append(block[start:].strip())

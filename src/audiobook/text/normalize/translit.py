@@ -70,7 +70,7 @@ def english_by_rule(word: str) -> str:
             elif ch == "e" and not prev:
                 out.append("э")
             else:
-                out.append(_EN_SINGLE.get(ch, ""))
+                out.append(_EN_SINGLE.get(ch, ch))  # never dropped: letters.py folded what it could
             i += 1
     return "".join(out)
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from audiobook.text.normalize.morph import KAZ_LOWER, is_suffix
-from audiobook.text.normalize.numbers import cardinal
+from audiobook.text.normalize.numbers import cardinal_digits
 
 DOMAINS = {
     "kz": "кей-зед", "қаз": "қаз", "com": "ком", "org": "орг", "net": "нет", "ru": "ру", "gov": "гов",
@@ -41,14 +41,29 @@ def _read_labels(parts: list[str], read_word: Callable[[str], str], sep: str) ->
         if not part:
             continue
         if part.isdigit():
-            words.append(cardinal(int(part)))
+            words.append(cardinal_digits(part))
         elif part.lower() in DOMAINS and part is parts[-1]:
             words.append(DOMAINS[part.lower()])
         else:
-            pieces = (cardinal(int(p)) if p.isdigit() else _spell(p) if len(p) <= 2 and p.isascii() else read_word(p)
+            pieces = (cardinal_digits(p) if p.isdigit() else _spell(p) if len(p) <= 2 and p.isascii() else read_word(p)
                       for p in _PIECES.findall(part))
             words.append(" ".join(pieces))
     return sep.join(words)
+
+
+_CYRILLIC_TAIL = re.compile(r"[а-яәғқңөұүһі]+$", re.IGNORECASE)
+
+
+def _dotted_tail(spoken: str, m: re.Match[str], read_word: Callable[[str], str]) -> str:
+    """An address ending in Cyrillic letters before a period ("@проф.ж."): the period stays outside the
+    address, but it makes the last piece a dotted abbreviation, as normalizing again would read it."""
+    tail = _CYRILLIC_TAIL.search(m.group(0))
+    if m.group("end") or not tail or m.string[m.end() : m.end() + 1] != ".":
+        return spoken
+    plain = read_word(tail.group(0))
+    if not spoken.endswith(plain):
+        return spoken
+    return spoken[: len(spoken) - len(plain)] + read_word(tail.group(0) + ".").removesuffix(".")
 
 
 def _spell(label: str) -> str:
@@ -72,7 +87,7 @@ def addresses(text: str, read_word: Callable[[str], str], protect: Callable[[str
     def email(m: re.Match[str]) -> str:
         user = _read_labels(re.split(r"[.+]", m.group("user")), read_word, " нүкте ")
         host = _read_labels(m.group("host").split("."), read_word, " нүкте ")
-        return protect(_attach(f"{user} эт {host}", m.group("end")))
+        return protect(_attach(_dotted_tail(f"{user} эт {host}", m, read_word), m.group("end")))
 
     def url(m: re.Match[str]) -> str:
         host = re.sub(r"^www\.", "", m.group("host"), flags=re.IGNORECASE)
@@ -80,7 +95,7 @@ def addresses(text: str, read_word: Callable[[str], str], protect: Callable[[str
         path = [p for p in (m.group("path") or "").split("/") if p and "?" not in p and "=" not in p]
         if path:
             spoken += " слэш " + " слэш ".join(_read_labels(p.split("."), read_word, " нүкте ") for p in path)
-        return protect(_attach(spoken, m.group("end")))
+        return protect(_attach(_dotted_tail(spoken, m, read_word), m.group("end")))
 
     return URL.sub(url, EMAIL.sub(email, text))
 

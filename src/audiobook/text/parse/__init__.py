@@ -55,7 +55,8 @@ def parse_document(doc: Document, keep_all: bool = False) -> Script:
     if headline and not keep_all:
         again = [b for b in body if same_text(b.text, headline)]
         dropped += [Dropped(b.line, b.text, "repeats the headline") for b in again]
-        body = [b for b in body if not any(b is a for a in again)]
+        repeated = {id(a) for a in again}
+        body = [b for b in body if id(b) not in repeated]
         dropped.sort(key=lambda x: x.line)
     paras = _classify(body)
 

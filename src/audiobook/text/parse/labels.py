@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from audiobook.text.inputs.blocks import Block
@@ -158,11 +159,11 @@ def _accept_weak_labels(paras: list[_Para]) -> None:
     """A one-word label ("Ерлан:") counts if it recurs or is the surname of a named speaker; once, it is
     more likely prose ("Статистика: биыл ...") inside an answer."""
     strong = [p.label for p in paras if p.kind == "label" and p.label]
-    weak = [p.candidate.key for p in paras if p.candidate]
+    weak = Counter(p.candidate.key for p in paras if p.candidate)  # counted once: list.count per label was quadratic
     parts = {w.lower() for lab in strong if not lab.generic for w in lab.name.split()}
     for p in paras:
         c = p.candidate
-        if c and (weak.count(c.key) >= 2 or c.key in parts):
+        if c and (weak[c.key] >= 2 or c.key in parts):
             m = _LABEL_RE.match(p.text)
             assert m
             p.kind, p.label, p.candidate = "label", c, None

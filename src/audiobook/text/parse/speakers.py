@@ -182,17 +182,25 @@ def _chapters(
     chapters = [Chapter(title=_shorten(title, TITLE_LIMIT), first_segment=0)]
     answered = True  # the opening counts as answered: the first question opens chapter 1
     question: list[str] = []  # text of the question opening the current chapter
+    # The title is made once per chapter, when its question is complete (made again for every line of a
+    # long question, it was quadratic).
+
+    def titled() -> None:
+        if question:
+            chapters[-1] = Chapter(_question_title(" ".join(question)), chapters[-1].first_segment)
+
     for line in lines:
         sp = speakers[line.speaker]
         if sp.role == "interviewer" and line.turn_start and answered:
+            titled()
             chapters.append(Chapter(title="", first_segment=len(segments)))
             answered, question = False, []
         if sp.role == "interviewer" and not answered:
             question.append(line.text)
-            chapters[-1] = Chapter(_question_title(" ".join(question)), chapters[-1].first_segment)
         elif sp.role == "interviewee":
             answered = True
         segments.append(Segment(speaker=sp.id, role=sp.role, text=line.text, chapter=len(chapters) - 1))
+    titled()
     return segments, chapters
 
 
