@@ -22,7 +22,7 @@ from mutagen.mp3 import MP3
 
 from audiobook.batch.archive import find_articles, slug
 from audiobook.batch.ledger import LEDGER_NAME
-from audiobook.batch.runner import LocalRunner
+from audiobook.batch.runner import LocalRunner, _stop_deferred
 from audiobook.batch.task import Job, Outcome
 from audiobook.pipeline import RenderOptions
 
@@ -143,6 +143,27 @@ def test_a_dead_worker_fails_only_its_episode(tmp_path: Path) -> None:
     assert set(by_name) == {"a", "b", "c"}
     assert by_name["a"].error is None and by_name["c"].error is None
     assert "worker rendering it died (exit code 7)" in str(by_name["b"].error)
+
+
+def test_a_stop_during_a_worker_start_is_held_until_it_has_started() -> None:
+    # The race seen in CI: SIGTERM arrives just before the start, and Python runs its handler (which raises)
+    # at its next check, inside start(); the child then read a closed pipe and printed a traceback.
+    def stop(_n: int, _f: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, stop)
+    finished = []
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with _stop_deferred():
+                signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)  # type: ignore[operator]
+                os.kill(os.getpid(), signal.SIGTERM)  # blocked here: pending until the block ends
+                finished.append("started")
+        assert finished == ["started"]
+        assert signal.getsignal(signal.SIGTERM) is stop
+        assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 @pytest.mark.slow

@@ -180,6 +180,9 @@ hostile_sentences = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(hostile_sentences)
 @example("78км_")
+@example("Dvořák)-1ГВт")  # found by hypothesis: a hyphen left glued after the bracket's comma
+@example("Dvořák)–ІІМ")
+@example("a@gaw.kz")  # "ga" read as "га" and then, on a second pass, as hectares
 @example("АҚ_ ТМД_м²&жылы (–АДБ -СІМ XI's І78ж. І% 1-млн")
 @example("Dvořák Łódź Кі\x00тап\u202eхана " + "1 - " * 50)
 def test_hostile_shapes_are_fixed_points_without_controls(text: str) -> None:

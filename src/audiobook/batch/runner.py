@@ -10,10 +10,12 @@ import ctypes
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from audiobook.batch.task import Job, Outcome, run_job
 
@@ -40,13 +42,9 @@ class LocalRunner:
                     recv, send = ctx.Pipe(duplex=False)
                     proc: BaseProcess = ctx.Process(target=_worker, args=(self.work, job, send),
                                                     name=f"audiobook-{job.name}")
-                    # Ctrl-C or SIGTERM waits until the worker is started and known, so it is always stopped.
-                    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-                    try:
+                    with _stop_deferred():
                         proc.start()
                         running[recv] = (proc, job)
-                    finally:
-                        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
                     send.close()
                 for conn in wait(list(running)):
                     assert isinstance(conn, Connection)
@@ -67,6 +65,29 @@ class LocalRunner:
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _stop_deferred() -> Iterator[None]:
+    """Ctrl-C or SIGTERM waits until the worker is started and known, so it is always stopped, and never
+    stops start() halfway: a child left with half its start-up data reads a closed pipe and prints a
+    traceback. Blocking the signals is not enough alone: one that arrived just before is run by Python at
+    its next check, which can fall inside start(). So the handlers only note a signal meanwhile, and it is
+    raised again after. The child inherits the blocked mask across exec, until it has its own group."""
+    noted: list[int] = []
+    old: dict[int, Any] = {}
+    try:
+        if threading.current_thread() is threading.main_thread():
+            for s in _STOP_SIGNALS:
+                old[s] = signal.signal(s, lambda n, _f: noted.append(n))
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if noted:
+            signal.raise_signal(noted[0])  # now, to the driver's own handler
 
 
 def _worker(work: Work, job: Job, conn: Connection) -> None:

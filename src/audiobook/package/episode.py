@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from audiobook.package.id3 import write_m4b_cover, write_tags
 from audiobook.package.manifest import ChapterEntry, CueEntry, Manifest, SegmentEntry, Show, Sidecars, SpeakerEntry
 from audiobook.package.sidecars import SIDECAR_KEYS, WRITERS
 from audiobook.publish.cover import cover_heading, make_cover
-from audiobook.publish.epub import write_epub
 from audiobook.publish.readalong import render_readalong
 from audiobook.staging import Staging
 from audiobook.text.script import Script
@@ -129,7 +129,13 @@ def write_episode(
     `outdir` and write every file under a temporary name, then rename them all; returns the final paths,
     the MP3 first."""
     stem, cover = manifest.stem, settings.cover
-    with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp:
+    with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp, \
+            ThreadPoolExecutor(1) as side:
+        # What needs no audio is made beside the encode, filling the cores' gaps (the last run, the joins).
+        made = side.submit(make_cover, cover_heading(manifest), manifest.title,
+                           stage.path(stem + COVER_SUFFIX)) if cover is None else None
+        texts = side.submit(lambda: [(stem + w.suffix, w.render(manifest)) for w in WRITERS]
+                            + [(stem + ".html", render_readalong(manifest))])
         mp3 = stage.path(manifest.audio)
         done = encode_mp3(audio, mp3, Mp3Settings(settings.bitrate, settings.output_rate), runs, jobs)
         if settings.m4b:  # one pass: joining AAC runs would need an MP4 edit list to trim its priming at each join
@@ -138,9 +144,10 @@ def write_episode(
             m4b = stage.path(stem + ".m4b")
             encode(audio.blocks(done.gain), audio.rate,
                    [Output(m4b, m4b_args(settings), ["-f", "ffmetadata", "-i", str(meta)])])
-        if cover is None:
-            cover = make_cover(cover_heading(manifest), manifest.title, stage.path(stem + COVER_SUFFIX))
+        if made is not None:
+            cover = made.result()
         else:
+            assert cover is not None
             target = outdir / cover.name
             if not target.is_file() or target.read_bytes() != cover.read_bytes():
                 stage.copy(cover, cover.name)
@@ -148,8 +155,9 @@ def write_episode(
         if settings.m4b:
             write_m4b_cover(m4b, cover)
         if settings.epub:
+            from audiobook.publish.epub import write_epub  # its XML and templates only when asked for
+
             write_epub(manifest, mp3, cover, stage.path(stem + ".epub"))
-        for writer in WRITERS:
-            stage.write_text(stem + writer.suffix, writer.render(manifest))
-        stage.write_text(stem + ".html", render_readalong(manifest))
+        for name, text in texts.result():
+            stage.write_text(name, text)
         return stage.commit()

@@ -80,7 +80,6 @@ UNITS: dict[str, str] = {
     "трлн": "триллион",
     "км": "километр",
     "кг": "килограмм",
-    "га": "гектар",
     "см": "сантиметр",
     "мм": "миллиметр",
     "мг": "миллиграмм",
@@ -99,6 +98,7 @@ NUMBER_UNITS: dict[str, str] = {
     "л": "литр",
     "г": "грамм",
     "ц": "центнер",
+    "га": "гектар",  # else the Latin "ga" (transliterated) would be read as hectares
     "сағ": "сағат",
     "мин": "минут",
     "сек": "секунд",
@@ -153,6 +153,11 @@ def _alternation(keys: Iterable[str]) -> str:
 _ACRONYM_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(ACRONYMS)}){_END}(?![\w]){CONJUNCTION}")
 _UNIT_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(UNITS)}){_END}(?![\w²³])")
 _NUMBER_UNIT_RE = re.compile(rf"(?<=\d) ?(?P<key>{_alternation(NUMBER_UNITS)}){_END}(?![\w²³])")
+# "5 мың га", "1,5 млн га": after a multiplier too (a bare "га" is as likely a transliterated Latin "ga").
+_MULTIPLIERS = ("мың", "млн", "млрд", "трлн", "миллион", "миллиард", "триллион")
+_AFTER_MULTIPLIER_RE = re.compile(
+    "(?:" + "|".join(f"(?<=(?<![\\w-]){w} )" for w in _MULTIPLIERS) + rf")(?P<key>га){_END}(?![\w²³])"
+)
 # A dotted abbreviation; the final period may be missing on the multi-letter ones ("т.б" at line end).
 _DOTTED_RE = re.compile(
     rf"(?<![\w.])(?P<key>{_alternation(DOTTED)}|т\.с\.с(?![\w.])|т\.б(?![\w.]))"
@@ -201,5 +206,6 @@ def expand_abbreviations(text: str) -> str:
     text = _PER_HOUR_RE.sub(lambda m: "километр сағатына" if m.group(1) == "км" else "метр секундына", text)
     text = _DOTTED_RE.sub(_dotted, text)
     text = _ACRONYM_RE.sub(_acronym, text)
+    text = _AFTER_MULTIPLIER_RE.sub(lambda m: _ending(m, NUMBER_UNITS[m.group("key")], False), text)
     text = _UNIT_RE.sub(lambda m: _ending(m, UNITS[m.group("key")], False), text)
     return expand_number_units(text)

@@ -24,6 +24,8 @@ _DASH = re.compile(r"^\s*[-–—]+|(?<=[\s,.!?;:…])[-–—]+(?=[\s,.!?;:…]
 _WORD_AFTER = re.compile(r"\s*(\w+)")
 _NUMBER_STEMS = tuple(sorted(CARDINAL_WORDS, key=len, reverse=True))
 
+# A hyphen glued after a pause ("(сөз)-1" -> "сөз,-бір"): a second pass would read what follows anew.
+_HYPHEN_AFTER_PAUSE = re.compile(r"(?<=[,;:])[-–—]+(?=\w)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
 _COMMA_RUNS = re.compile(r",(?:\s*,)+")
 _COMMA_BEFORE_STOP = re.compile(r",\s*([.!?;:…])")
@@ -40,7 +42,8 @@ def prepare(text: str) -> str:
     text = _SPACES.sub(" ", text)
     text = _QUOTES.sub("", text)
     text = _OPEN.sub(", ", text)
-    return _CLOSE.sub(",", text)
+    text = _CLOSE.sub(",", text)
+    return _HYPHEN_AFTER_PAUSE.sub(" ", text)  # before the word rules: "(…)-ІІМ" is an acronym to read
 
 
 def _word_before(text: str, start: int) -> str:
@@ -75,6 +78,7 @@ def finish(text: str) -> str:
     text = _QUOTES.sub("", text)  # an apostrophe kept inside a Latin word ("XI's") is now in Cyrillic
     text = _GLUED_EN_DASH.sub("-", text)
     text = _DASH.sub(_dash, text)
+    text = _HYPHEN_AFTER_PAUSE.sub(" ", text)
     text = _SPACES.sub(" ", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = _COMMA_RUNS.sub(",", text)
