@@ -227,7 +227,6 @@ class JoinError(Exception):
 class Encoded:
     data: bytes  # a run's MP3 frames
     offsets: np.ndarray  # frame starts and the end (mp3.scan)
-    crcs: np.ndarray  # CRC up to each frame boundary (mp3.frame_crcs)
 
 
 class Joiner:
@@ -239,22 +238,22 @@ class Joiner:
     def __init__(self, out: Path, grid: Grid) -> None:
         self.grid = grid
         self.file = out.open("wb")
-        # The last run: its bytes, frame offsets, prefix CRCs, first frame kept, global index of its frame 0.
-        self.pending: tuple[bytes, np.ndarray, np.ndarray, int, int] | None = None
+        # The last run: its bytes, frame offsets, first frame kept, global index of its frame 0.
+        self.pending: tuple[bytes, np.ndarray, int, int] | None = None
         self.sizes: list[np.ndarray] = []  # of the frames written
         self.crc = 0
         self.header: mp3.Header | None = None
         self.joins: list[int] = []  # global frame where each later run's frames begin
 
-    def _write(self, chunk: bytes, sizes: np.ndarray, crc: int | None = None) -> None:
-        """Frames' bytes; `crc`: their CRC where known (from the run's prefix CRCs)."""
+    def _write(self, chunk: bytes, sizes: np.ndarray) -> None:
+        """Frames' bytes, and the CRC of all written (numpy lanes: ~10 ms a megabyte)."""
         if not chunk:
             return
         if self.header is None:
             self.header = mp3.parse_header(chunk)
             self.file.write(bytes(mp3.info_header(self.header)[1].length))  # room for the Info frame
         self.file.write(chunk)
-        self.crc = mp3.crc16_continue(self.crc, chunk) if crc is None else mp3.crc16_join(self.crc, len(chunk), crc)
+        self.crc = mp3.crc16_continue(self.crc, chunk)
         self.sizes.append(sizes)
 
     def add(self, run: Encoded, first_frame: int, cut_frame: int | None) -> None:
@@ -262,9 +261,9 @@ class Joiner:
         its run starts on (None: the first run)."""
         data, offs = run.data, run.offsets
         if self.pending is None or cut_frame is None:
-            self.pending = (data, offs, run.crcs, 0, first_frame)
+            self.pending = (data, offs, 0, first_frame)
             return
-        pdata, poffs, pcrcs, ptake, pfirst = self.pending
+        pdata, poffs, ptake, pfirst = self.pending
         for join in (cut_frame, cut_frame + 1, cut_frame - 1, cut_frame + 2, cut_frame - 2):
             local, held = join - first_frame, join - pfirst  # frame indices in this run and the one before
             if local < 2 or local >= len(offs) - 1 or held - self.HOLD < ptake or held > len(poffs) - 1:
@@ -274,11 +273,10 @@ class Joiner:
             head = [mp3.frame(data, int(offs[k]), int(offs[k + 1])) for k in range(lo, local + 1)]
             if mp3.splice(tail, head, local - lo):
                 keep = held - self.HOLD
-                self._write(pdata[poffs[ptake] : poffs[keep]], np.diff(poffs[ptake : keep + 1]),
-                            mp3.slice_crc(pcrcs, poffs, ptake, keep))
+                self._write(pdata[poffs[ptake] : poffs[keep]], np.diff(poffs[ptake : keep + 1]))
                 self._write(b"".join(bytes(f.data) for f in tail[: self.HOLD]),
                             np.array([len(f.data) for f in tail[: self.HOLD]], dtype=np.int64))
-                self.pending = (data, offs, run.crcs, local, first_frame)
+                self.pending = (data, offs, local, first_frame)
                 self.joins.append(join)
                 return
         raise JoinError(f"no join of the bit reservoir near frame {cut_frame}")
@@ -286,8 +284,8 @@ class Joiner:
     def finish(self, total_samples: int) -> None:
         """Write the last run and then the Info frame for the whole stream of `total_samples`."""
         assert self.pending is not None
-        data, offs, crcs, take, _ = self.pending
-        self._write(data[offs[take] :], np.diff(offs[take:]), mp3.slice_crc(crcs, offs, take, len(offs) - 1))
+        data, offs, take, _ = self.pending
+        self._write(data[offs[take] :], np.diff(offs[take:]))
         assert self.header is not None
         sizes = np.concatenate(self.sizes)
         padding = len(sizes) * self.grid.frame - mp3.ENCODER_DELAY - total_samples
@@ -324,8 +322,7 @@ def _encode_runs(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | No
             data = _encode_run(m, job, gain, settings)
             _store(cache, key, data)
             stats.encoded += 1
-        offs = mp3.scan(data)
-        return Encoded(data, offs, mp3.frame_crcs(data, offs))  # here, on the worker, beside the encodes
+        return Encoded(data, mp3.scan(data))  # here, on the worker, beside the encodes
 
     joiner = Joiner(out, grid)
     try:

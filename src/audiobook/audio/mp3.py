@@ -248,49 +248,6 @@ def crc16(data: bytes | bytearray, lanes: int = 1 << 16) -> int:
     return int(crc[0])
 
 
-def frame_crcs(b: bytes | bytearray, offs: np.ndarray) -> np.ndarray:
-    """CRC-16 of the stream up to each frame boundary in `offs` (prefix CRCs), so any run of whole frames
-    has its CRC in two lookups (`slice_crc`): every frame in a lane of its own, then chained."""
-    n = len(offs) - 1
-    if n <= 0:
-        return np.zeros(max(1, n + 1), dtype=np.uint16)
-    lengths = np.diff(offs)
-    width = int(lengths.max()) + int(lengths.max()) % 2
-    grid = np.zeros((n, width), dtype=np.uint8)  # each frame right-aligned: leading zeros change nothing
-    src = np.frombuffer(b, dtype=np.uint8)
-    for k, (a, z) in enumerate(zip(offs[:-1].tolist(), offs[1:].tolist(), strict=True)):
-        grid[k, width - (z - a) :] = src[a:z]  # a copy per frame: an index array would cost 8 bytes a byte
-    words = grid.view("<u2")
-    table, crc = _pair_table(), np.zeros(n, dtype=np.uint16)
-    for j in range(width // 2):
-        crc = table[crc ^ words[:, j]]
-    prefix = np.zeros(n + 1, dtype=np.uint16)
-    tables = {int(v): _zero_tables(int(v)) for v in np.unique(lengths)}
-    acc = 0
-    for k, (length, c) in enumerate(zip(lengths.tolist(), crc.tolist(), strict=True)):
-        lo, hi = tables[length]
-        acc = int(lo[acc & 0xFF] ^ hi[acc >> 8]) ^ c
-        prefix[k + 1] = acc
-    return prefix
-
-
-@cache
-def _zero_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """`_advance` through `n` zero bytes as one pair of tables."""
-    v = np.arange(256, dtype=np.uint16)
-    return _advance(v, n), _advance(v << 8, n)
-
-
-def slice_crc(prefix: np.ndarray, offs: np.ndarray, a: int, b: int) -> int:
-    """CRC-16 of frames a..b-1, from `frame_crcs`."""
-    return int(prefix[b]) ^ int(_advance(np.array([prefix[a]], dtype=np.uint16), int(offs[b] - offs[a]))[0])
-
-
-def crc16_join(crc: int, length: int, crc_after: int) -> int:
-    """The CRC of a stream (CRC `crc`) followed by `length` bytes whose own CRC is `crc_after`."""
-    return int(_advance(np.array([crc], dtype=np.uint16), length)[0]) ^ crc_after
-
-
 def crc16_continue(crc: int, data: bytes | bytearray) -> int:
     """The CRC of what `crc` covered followed by `data`."""
     return int(_advance(np.array([crc], dtype=np.uint16), len(data))[0]) ^ crc16(data) if data else crc

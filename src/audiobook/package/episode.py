@@ -13,7 +13,7 @@ from audiobook.audio.ffmpeg import Output, encode
 from audiobook.package.id3 import write_m4b_cover, write_tags
 from audiobook.package.manifest import ChapterEntry, CueEntry, Manifest, SegmentEntry, Show, Sidecars, SpeakerEntry
 from audiobook.package.sidecars import SIDECAR_KEYS, WRITERS
-from audiobook.publish.cover import cover_heading, make_cover
+from audiobook.publish.cover import cached_cover, cover_heading
 from audiobook.publish.readalong import render_readalong
 from audiobook.staging import Staging
 from audiobook.text.script import Script
@@ -132,8 +132,9 @@ def write_episode(
     with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp, \
             ThreadPoolExecutor(1) as side:
         # What needs no audio is made beside the encode, filling the cores' gaps (the last run, the joins).
-        made = side.submit(make_cover, cover_heading(manifest), manifest.title,
-                           stage.path(stem + COVER_SUFFIX)) if cover is None else None
+        covers = runs.with_name("covers") if runs is not None else None  # made artwork, beside the runs
+        made = side.submit(cached_cover, cover_heading(manifest), manifest.title,
+                           stage.path(stem + COVER_SUFFIX), covers) if cover is None else None
         texts = side.submit(lambda: [(stem + w.suffix, w.render(manifest)) for w in WRITERS]
                             + [(stem + ".html", render_readalong(manifest))])
         mp3 = stage.path(manifest.audio)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from audiobook.package.manifest import Manifest
 
 SIZE = 3000
+DESIGN = "1"  # bump when the drawing changes: made covers are cached by it, the heading and the title
 MIN_SIDE, MAX_SIDE = 1400, 3000
 MAX_COVER_BYTES = 20 << 20  # a 3000x3000 JPEG is 1-3 MB
 MARGIN = 220
@@ -117,6 +118,32 @@ def make_cover(show: str | None, title: str, path: Path) -> Path:
     tmp = path.with_name(path.name + ".tmp")
     img.save(tmp, "JPEG", quality=88, optimize=True, progressive=False)
     tmp.replace(path)
+    return path
+
+
+def cached_cover(show: str | None, title: str, path: Path, cache: Path | None) -> Path:
+    """make_cover, taken from `cache` when the same heading and title were drawn before: drawing and
+    compressing 3000x3000 takes 0.2-0.3 s, a re-render after an edit about 2 s in all."""
+    if cache is None:
+        return make_cover(show, title, path)
+    import hashlib
+    import os
+    import shutil
+
+    hit = cache / f"{hashlib.sha256(repr((DESIGN, show, title)).encode()).hexdigest()}.jpg"
+    try:
+        shutil.copyfile(hit, path)
+        return path
+    except OSError:
+        pass
+    make_cover(show, title, path)
+    tmp = hit.with_name(f".{hit.name}.{os.getpid()}.tmp")
+    try:  # atomic: renders may share the cache; a cache that cannot be written only costs the time
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, hit)
+    except OSError:
+        tmp.unlink(missing_ok=True)
     return path
 
 
