@@ -154,11 +154,10 @@ def test_a_stop_during_a_worker_start_is_held_until_it_has_started() -> None:
     before = signal.signal(signal.SIGTERM, stop)
     finished = []
     try:
-        with pytest.raises(KeyboardInterrupt):
-            with _stop_deferred():
-                signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)  # type: ignore[operator]
-                os.kill(os.getpid(), signal.SIGTERM)  # blocked here: pending until the block ends
-                finished.append("started")
+        with pytest.raises(KeyboardInterrupt), _stop_deferred():
+            signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)  # type: ignore[operator]
+            os.kill(os.getpid(), signal.SIGTERM)  # blocked here: pending until the block ends
+            finished.append("started")
         assert finished == ["started"]
         assert signal.getsignal(signal.SIGTERM) is stop
         assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())

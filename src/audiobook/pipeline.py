@@ -15,7 +15,7 @@ from audiobook.audio.assemble import Episode, Line, Pacing, assemble
 from audiobook.audio.encode import Mastered, runs_cache
 from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.music import level_under_speech
-from audiobook.audio.runs import Grid, align
+from audiobook.audio.runs import Grid, align, spans
 from audiobook.errors import AudiobookError
 from audiobook.package.episode import PackageSettings, build_manifest, write_episode
 from audiobook.text.language import LANGUAGES
@@ -134,18 +134,21 @@ def render(
     episode, bounds = align(episode, Grid(ASSEMBLY_RATE, opts.package.output_rate))  # runs cut on the MP3 frame grid
     t["assemble"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
+    # Metered run by run, as the encoder takes them: an edit re-measures only the runs it changed.
+    grid, runs = Grid(ASSEMBLY_RATE, opts.package.output_rate), runs_cache(opts.no_cache)
+    parts = spans(bounds, len(episode.samples), grid)
+    plan = plan_master(episode.samples, episode.sample_rate, opts.loudness, parts, runs)
     if intro is not None or outro is not None:
         n_in, n_out = len(intro.samples) if intro else 0, len(outro.samples) if outro else 0
         for _ in range(2):  # the second pass only confirms: the music is never limited
             if abs(level_under_speech(episode.samples, episode.sample_rate, n_in, n_out, plan)) < 0.3:
                 break
-            plan = plan_master(episode.samples, episode.sample_rate, opts.loudness)
+            plan = plan_master(episode.samples, episode.sample_rate, opts.loudness, parts, runs)
     t["master"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     manifest = build_manifest(script, episode, cast, opts.name or input_stem(source), opts.package)
     mastered = Mastered(episode.samples, episode.sample_rate, bounds, plan, opts.loudness)
-    outputs = write_episode(mastered, manifest, opts.outdir, opts.package, runs_cache(opts.no_cache), opts.jobs)
+    outputs = write_episode(mastered, manifest, opts.outdir, opts.package, runs, opts.jobs)
     loud, peak = plan.predicted_lufs, plan.predicted_peak_db
     t["encode+package"] = time.perf_counter() - t0
     used = list({p.name: p for per in voices.values() for p in per.values()}.values())

@@ -32,10 +32,9 @@ import numpy as np
 
 from audiobook.audio import mp3
 from audiobook.audio.ffmpeg import ffmpeg_exe
-from audiobook.audio.master.chunks import CHUNK
 from audiobook.audio.master.plan import Loudness, MasterPlan, grid_cell, limiter_gain
-from audiobook.audio.master.truepeak import cell_peaks
-from audiobook.audio.runs import Grid
+from audiobook.audio.master.truepeak import run_peaks
+from audiobook.audio.runs import Grid, spans
 from audiobook.errors import AudiobookError
 from audiobook.parallel import cpu_cores
 
@@ -73,32 +72,21 @@ class Mastered:
             yield from master_blocks(self.samples[lo:hi], self.rate, gain, self.spec)
 
 
-def master_blocks(x: np.ndarray, rate: int, gain: float, spec: Loudness) -> Iterator[np.ndarray]:
+def master_blocks(x: np.ndarray, rate: int, gain: float, spec: Loudness,
+                  peaks: np.ndarray | None = None) -> Iterator[np.ndarray]:
     """Gain, then a limiter planned on these samples alone (cells from the first sample): float32 blocks, so
-    a run costs no more memory than its PCM."""
+    a run costs no more memory than its PCM. `peaks`: these samples' cell peaks found at a threshold at or
+    under the ceiling / gain (the plan's), which give the same limiter."""
     cell = grid_cell(rate)
     ceiling = 10 ** (spec.ceiling_dbtp / 20)
     limiter = None
     if len(x):
-        peaks = _peaks(x, ceiling / gain, cell)
+        if peaks is None:
+            peaks = run_peaks(x, ceiling / gain, cell)
         if float(peaks.max()) * gain > ceiling:
             need = np.minimum(np.float32(ceiling / gain) / np.maximum(peaks, np.float32(1e-9)), np.float32(1.0))
             limiter = limiter_gain(need, max(1, round(spec.release * rate / cell)))
     return MasterPlan(gain, limiter, cell).blocks(x)
-
-
-def _peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
-    """master.cell_peaks a chunk at a time, each with a cell of context either side (the interpolator
-    needs 6 samples): the same peaks, on this thread alone, since the runs already keep every core busy."""
-    step = CHUNK // cell * cell
-    if len(x) <= step:
-        return cell_peaks(x, threshold, cell)
-    parts = []
-    for lo in range(0, len(x), step):
-        a = max(0, lo - cell)
-        p = cell_peaks(x[a : lo + step + cell], threshold, cell)
-        parts.append(p[(lo - a) // cell :][: -(-min(step, len(x) - lo) // cell)])
-    return np.concatenate(parts)
 
 
 def gain_steps(gain: float) -> list[int]:
@@ -144,12 +132,9 @@ def runs_cache(no_cache: bool) -> Path | None:
 def _jobs(m: Mastered, grid: Grid, settings: Mp3Settings, pool: ThreadPoolExecutor) -> list[Job]:
     """Every run with its context and the digest of all that decides its encoding (hashed on the pool:
     hashlib releases the GIL)."""
-    before, after = grid.context()
+    work = spans(m.bounds, len(m.samples), grid)
     n = len(m.samples)
     params = f"{FORMAT}|{m.rate}|{settings}|{m.spec.ceiling_dbtp}|{m.spec.release}|{ffmpeg_exe()}"
-    spans = []
-    for i, (a, b) in enumerate(zip(m.bounds, m.bounds[1:], strict=False)):
-        spans.append((max(0, a - before), n if i == len(m.bounds) - 2 else min(n, b + after)))
 
     def digest(span: tuple[int, int]) -> str:
         h = hashlib.sha256(params.encode())
@@ -158,7 +143,7 @@ def _jobs(m: Mastered, grid: Grid, settings: Mp3Settings, pool: ThreadPoolExecut
         return h.hexdigest()
 
     return [Job(i, lo, hi, grid.out(lo) // grid.frame, d)
-            for i, ((lo, hi), d) in enumerate(zip(spans, pool.map(digest, spans), strict=True))]
+            for i, ((lo, hi), d) in enumerate(zip(work, pool.map(digest, work), strict=True))]
 
 
 def _key(job: Job, step: int) -> str:
@@ -176,7 +161,7 @@ def _encode_run(m: Mastered, job: Job, gain: float, settings: Mp3Settings) -> by
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=err)
         assert proc.stdin is not None
         try:
-            for block in master_blocks(m.samples[job.lo : job.hi], m.rate, gain, m.spec):
+            for block in master_blocks(m.samples[job.lo : job.hi], m.rate, gain, m.spec, _plan_peaks(m, job, gain)):
                 proc.stdin.write(block.astype("<f4", copy=False).tobytes())
         except BrokenPipeError:
             pass  # ffmpeg's own message is reported below
@@ -195,6 +180,16 @@ def _encode_run(m: Mastered, job: Job, gain: float, settings: Mp3Settings) -> by
     if code != 0 or not data:
         raise AudiobookError(f"ffmpeg failed encoding MP3 ({msg[-1] if msg else '?'}); check --bitrate")
     return data
+
+
+def _plan_peaks(m: Mastered, job: Job, gain: float) -> np.ndarray | None:
+    """The plan's peaks of this run's span, when it measured the spans and at a threshold the gain allows."""
+    p = m.plan
+    fits = p.run_peaks is not None and len(p.run_peaks) == len(m.bounds) - 1
+    if not fits or p.peak_threshold > 10 ** (m.spec.ceiling_dbtp / 20) / gain:
+        return None
+    assert p.run_peaks is not None
+    return p.run_peaks[job.index]
 
 
 def _cached(cache: Path | None, key: str) -> bytes | None:

@@ -57,6 +57,14 @@ class Grid:
         return tuple(-(-k // per_unit) * self.unit for k in CONTEXT_FRAMES)  # type: ignore[return-value]
 
 
+def spans(bounds: list[int], n: int, grid: Grid) -> list[tuple[int, int]]:
+    """What each run's encode takes of the `n` samples: the run with its context (Grid.context)."""
+    before, after = grid.context()
+    last = len(bounds) - 2
+    return [(max(0, a - before), n if i == last else min(n, b + after))
+            for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))]
+
+
 def _fraction(a: str, b: str) -> float:
     h = hashlib.sha1(f"{a}\0{b}".encode()).digest()
     return int.from_bytes(h[:8], "big") / 2**64
@@ -120,4 +128,4 @@ def align(ep: Episode, grid: Grid, spec: RunSpec = RunSpec()) -> tuple[Episode, 
     return Episode(x[:n], rate, cues, chapters, segments), bounds
 
 
-__all__ = ["Cue", "Grid", "RunSpec", "align", "choose_cuts"]
+__all__ = ["Cue", "Grid", "RunSpec", "align", "choose_cuts", "spans"]

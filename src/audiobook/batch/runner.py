@@ -78,14 +78,14 @@ def _stop_deferred() -> Iterator[None]:
     old: dict[int, Any] = {}
     try:
         if threading.current_thread() is threading.main_thread():
-            for s in _STOP_SIGNALS:
-                old[s] = signal.signal(s, lambda n, _f: noted.append(n))
+            for sig in _STOP_SIGNALS:
+                old[sig] = signal.signal(sig, lambda n, _f: noted.append(n))
         signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-        for s, handler in old.items():
-            signal.signal(s, handler)
+        for num, handler in old.items():
+            signal.signal(num, handler)
         if noted:
             signal.raise_signal(noted[0])  # now, to the driver's own handler
 

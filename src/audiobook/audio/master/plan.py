@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from audiobook.audio.master.chunks import CHUNK, as_float
 from audiobook.audio.master.meter import loudness_from_powers, measure
+from audiobook.audio.master.parts import measure_parts, peak_parts
 from audiobook.audio.master.truepeak import cell_peaks
 
 
@@ -39,6 +41,9 @@ class MasterPlan:
     cell: int = 1
     predicted_lufs: float = float("inf")
     predicted_peak_db: float = float("-inf")  # true peak after gain and limiter
+    # Measured run by run (plan_master's `spans`): each span's cell peaks, found at `peak_threshold` (linear).
+    run_peaks: list[np.ndarray] | None = None
+    peak_threshold: float = 0.0
 
     def blocks(self, x: np.ndarray, size: int = CHUNK) -> Iterator[np.ndarray]:
         """The mastered episode as float32 blocks; `x` itself is left as it is."""
@@ -83,20 +88,34 @@ def limiter_gain(need: np.ndarray, radius: int) -> np.ndarray:
     return g
 
 
-def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> MasterPlan:
+def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness(), spans: list[tuple[int, int]] | None = None,
+                cache: Path | None = None) -> MasterPlan:
+    """`spans`: measure the episode run by run (master.parts), each span cached in `cache` by its samples;
+    else in one pass over the whole."""
     cell = grid_cell(rate)
-    powers, cells = measure(x, rate, cell)
+    per_sub = rate // 10 // cell
+    if spans is None:
+        powers, cells = measure(x, rate, cell)
+        cells = cells[: len(powers) * per_sub]
+    else:
+        parts = measure_parts(x, rate, cell, spans, cache)
+        powers = np.concatenate([p.powers for p in parts]) if parts else np.zeros(0)
+        cells = np.concatenate([p.cells for p in parts]) if parts else np.zeros(0, dtype=np.float32)
     loud = loudness_from_powers(powers)
     if not np.isfinite(loud):
         return MasterPlan(1.0)  # silence: nothing to normalize
-    per_sub = rate // 10 // cell
-    cells = cells[: len(powers) * per_sub]
     energies = cells.reshape(-1, per_sub).sum(axis=1, dtype=np.float64)
     ceiling = 10 ** (spec.ceiling_dbtp / 20)
     radius = max(1, round(spec.release * rate / cell))
     step_db = spec.target_lufs - loud
     reach_db = step_db + 3.0  # the limiter rarely costs more than this; the peak scan covers up to it
-    peaks = cell_peaks(x, ceiling / 10 ** (reach_db / 20), cell)
+    run_peaks, threshold = None, ceiling / 10 ** (reach_db / 20)
+    if spans is None:
+        peaks = cell_peaks(x, threshold, cell)
+    else:
+        db = int(np.floor(20 * np.log10(threshold)))  # down to a whole dB: a small change stays cached
+        run_peaks, threshold = peak_parts(x, spans, parts, db, cell, cache), 10 ** (db / 20)
+        peaks = np.concatenate([r[: len(p.cells)] for r, p in zip(run_peaks, parts, strict=True)])
     # Predicted loudness rises with gain, but the limiter takes back part of each dB: a secant search.
     # Each sub-block keeps the share of its plain energy the limiter leaves (it acts on the loud samples).
     gain_db, slope = step_db, 1.0
@@ -131,4 +150,5 @@ def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness()) -> Master
             slope = float(np.clip((predicted - prev[1]) / (gain_db - prev[0]), 0.05, 1.0))
         prev = (gain_db, predicted)
         gain_db = min(gain_db + miss / slope, reach_db)
+    best.run_peaks, best.peak_threshold = run_peaks, threshold
     return best

@@ -22,7 +22,7 @@ def _phases() -> np.ndarray:
     return h.reshape(12, 4).T[:, ::-1].astype(np.float32)
 
 
-def cell_peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
+def cell_peaks(x: np.ndarray, threshold: float, cell: int, threads: bool = True) -> np.ndarray:
     """Per cell of `cell` samples, the largest |value| of the 4x-oversampled signal where it may exceed
     `threshold`, else the cell's sample peak. Only samples next to a loud one are interpolated, a chunk
     at a time (a chunk is a whole number of cells; chunks run on threads), so cost follows the loud parts
@@ -57,9 +57,14 @@ def cell_peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
             scan(lo)
 
     # A part per core, each a run of chunks: per-chunk tasks spent their time waiting for the GIL.
-    part = part_length(len(x), chunk)
+    part = part_length(len(x), chunk) if threads else max(1, len(x))
     thread_map(scan_part, range(0, len(x), part))
     return out
+
+
+def run_peaks(x: np.ndarray, threshold: float, cell: int) -> np.ndarray:
+    """cell_peaks on this thread alone, for callers that keep every core busy with runs of their own."""
+    return cell_peaks(x, threshold, cell, threads=False)
 
 
 def true_peak_db(x: np.ndarray, floor_db: float = -12.0) -> float:
