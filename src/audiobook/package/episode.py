@@ -131,13 +131,13 @@ def write_episode(
     stem, cover = manifest.stem, settings.cover
     with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp, \
             ThreadPoolExecutor(1) as side:
+        mp3 = stage.path(manifest.audio)  # staged first: commit() returns the MP3 first
         # What needs no audio is made beside the encode, filling the cores' gaps (the last run, the joins).
         covers = runs.with_name("covers") if runs is not None else None  # made artwork, beside the runs
         made = side.submit(cached_cover, cover_heading(manifest), manifest.title,
                            stage.path(stem + COVER_SUFFIX), covers) if cover is None else None
         texts = side.submit(lambda: [(stem + w.suffix, w.render(manifest)) for w in WRITERS]
                             + [(stem + ".html", render_readalong(manifest))])
-        mp3 = stage.path(manifest.audio)
         done = encode_mp3(audio, mp3, Mp3Settings(settings.bitrate, settings.output_rate), runs, jobs)
         if settings.m4b:  # one pass: joining AAC runs would need an MP4 edit list to trim its priming at each join
             meta = Path(tmp) / "chapters.txt"

@@ -20,7 +20,8 @@ _CLOSE = re.compile(r"\s*[)\]}]")
 
 _GLUED_EN_DASH = re.compile(r"(?<=[^\W\d])–(?=[^\W\d])")  # "Ақтау–Баку": a compound, like a hyphen
 # A dash standing alone, opening the line (dialogue), or an em dash glued between words.
-_DASH = re.compile(r"^\s*[-–—]+|(?<=[\s,.!?;:…])[-–—]+(?=[\s,.!?;:…]|$)|(?<=\w)—(?=\w)")
+# (Or a dash glued to the word after it, "сөз —0": once the number is a word, the next pass sees a pause.)
+_DASH = re.compile(r"^\s*[-–—]+|(?<=[\s,.!?;:…])[-–—]+(?=[\s,.!?;:…]|$)|(?<=\w)—(?=\w)|(?<=\s)[–—]+(?=\w)")
 _WORD_AFTER = re.compile(r"\s*(\w+)")
 _NUMBER_STEMS = tuple(sorted(CARDINAL_WORDS, key=len, reverse=True))
 
