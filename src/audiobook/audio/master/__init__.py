@@ -3,9 +3,9 @@
 The episode stays 16-bit PCM; every pass converts one chunk at a time, so memory stays near the PCM itself.
 Mastering is planned before any sample changes (`plan.py`): a loudness pass (`meter.py`) and a true-peak
 pass (`truepeak.py`) on one thread per core (numpy's FFTs and reductions release the GIL), over the whole
-or run by run with each run's measurements cached (`parts.py`), then the gain is solved on them. The plan is applied block by block while
-the encoder consumes the blocks. Metering the output again as it streams was dropped: it competed with the
-encoder for the CPU.
+or run by run with each run's measurements cached (`parts.py`), then the gain is solved on them. The plan
+is applied block by block while the encoder consumes the blocks. Metering the output again as it streams
+was dropped: it competed with the encoder for the CPU.
 """
 
 from audiobook.audio.master.chunks import CHUNK, as_float
