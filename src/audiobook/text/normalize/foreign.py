@@ -141,7 +141,7 @@ def from_arpabet(phones: tuple[str, ...] | list[str], vowels: dict[int, str] | N
             continue
         if i in chosen:
             v = chosen[i]
-            out.append("э" + v[1:] if prev_vowel and v[0] == "е" else v)
+            out.append("э" + v[1:] if prev_vowel and v[:1] == "е" else v)  # "": a silent vowel (Google)
         elif p in _VOWELS:
             if prev_vowel and p in _E_INITIAL:
                 out.append(_E_INITIAL[p])
@@ -174,9 +174,10 @@ def _spelled_vowels(word: str, phones: tuple[str, ...], stresses: list[str]) -> 
     groups = _VOWEL_GROUPS.findall(w)
     positions = [i for i, p in enumerate(phones) if p in _VOWELS]
     chosen = {i: "о" for i in positions if phones[i] == "OW"}  # Boeing -> Боинг, Coca -> Кока
-    if w.endswith("l") and word.lower().endswith("le") and len(positions) == len(groups) + 1:
+    syllabic_l = len(phones) > 1 and phones[-1] == "L" and phones[-2] == "AH"
+    if w.endswith("l") and word.lower().endswith("le") and syllabic_l and len(positions) == len(groups) + 1:
         positions = positions[:-1]  # Google, Apple: the final syllabic l has no vowel letter
-        chosen[len(phones) - 2] = "" if phones[-1] == "L" and phones[-2] == "AH" else chosen.get(-1, "")
+        chosen[len(phones) - 2] = ""
     if len(groups) != len(positions):
         return chosen
     for i, g in zip(positions, groups, strict=True):

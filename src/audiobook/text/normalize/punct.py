@@ -21,12 +21,12 @@ _CLOSE = re.compile(r"\s*[)\]}]")
 _GLUED_EN_DASH = re.compile(r"(?<=[^\W\d])–(?=[^\W\d])")  # "Ақтау–Баку": a compound, like a hyphen
 # A dash standing alone, opening the line (dialogue), or an em dash glued between words.
 # (Or a dash glued to the word after it, "сөз —0": once the number is a word, the next pass sees a pause.)
-_DASH = re.compile(r"^\s*[-–—]+|(?<=[\s,.!?;:…])[-–—]+(?=[\s,.!?;:…]|$)|(?<=\w)—(?=\w)|(?<=\s)[–—]+(?=\w)")
+_DASH = re.compile(r"^\s*[-–—]+|(?<=[\s,.!?;:…])[-–—]+(?=[\s,.!?;:…]|$)|(?<=\w)—(?=\w)|(?<=\s)[-–—]+(?=\w)")
 _WORD_AFTER = re.compile(r"\s*(\w+)")
 _NUMBER_STEMS = tuple(sorted(CARDINAL_WORDS, key=len, reverse=True))
 
 # A hyphen glued after a pause ("(сөз)-1" -> "сөз,-бір"): a second pass would read what follows anew.
-_HYPHEN_AFTER_PAUSE = re.compile(r"(?<=[,;:])[-–—]+(?=\w)")
+_HYPHEN_AFTER_PAUSE = re.compile(r"(?<=[,;:!?…])[-–—]+(?=\w)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
 _COMMA_RUNS = re.compile(r",(?:\s*,)+")
 _COMMA_BEFORE_STOP = re.compile(r",\s*([.!?;:…])")
