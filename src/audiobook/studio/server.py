@@ -40,7 +40,9 @@ def serve(workdir: Path, port: int = 8765, host: str = "127.0.0.1", open_browser
     real_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{real_port}/?token={token}"
-    # A stop asked for between the URL line and the server taking over its signals is a clean stop too.
+    # A stop asked for between the URL line and the server taking over its signals is a clean stop too:
+    # noted here (raising could land anywhere, even outside the try below) and acted on by the server.
+    _early.clear()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _stop_early)
     sys.stdout.write(url + "\n")
@@ -53,7 +55,8 @@ def serve(workdir: Path, port: int = 8765, host: str = "127.0.0.1", open_browser
         threading.Timer(0.5, webbrowser.open, (url,)).start()
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3, lifespan="on")
     try:
-        _server_class()(config).run(sockets=[sock])
+        if not _early:
+            _server_class()(config).run(sockets=[sock])
     except KeyboardInterrupt:
         pass  # stopped before it served: nothing to shut down
     finally:
@@ -61,8 +64,11 @@ def serve(workdir: Path, port: int = 8765, host: str = "127.0.0.1", open_browser
     print("studio: stopped", file=sys.stderr, flush=True)
 
 
+_early: list[int] = []  # stop signals that came before the server took its own over
+
+
 def _stop_early(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    _early.append(signum)
 
 
 def _server_class() -> type:
@@ -78,6 +84,8 @@ def _server_class() -> type:
                 yield
                 return
             previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            if _early:  # a stop that came while the server was starting
+                self.handle_exit(_early[0], None)
             try:
                 yield
             finally:
