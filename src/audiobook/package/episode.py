@@ -132,10 +132,11 @@ def write_episode(
     with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp, \
             ThreadPoolExecutor(1) as side:
         mp3 = stage.path(manifest.audio)  # staged first: commit() returns the MP3 first
-        # What needs no audio is made beside the encode, filling the cores' gaps (the last run, the joins).
-        covers = runs.with_name("covers") if runs is not None else None  # made artwork, beside the runs
-        made = side.submit(cached_cover, cover_heading(manifest), manifest.title,
-                           stage.path(stem + COVER_SUFFIX), covers) if cover is None else None
+        made = None
+        if cover is None:  # drawn before the encode, not beside it: drawing takes 45-70 MiB for a moment
+            covers = runs.with_name("covers") if runs is not None else None  # made artwork, beside the runs
+            made = cached_cover(cover_heading(manifest), manifest.title, stage.path(stem + COVER_SUFFIX), covers)
+        # The texts need no audio: made beside the encode, filling the cores' gaps (the last run, the joins).
         texts = side.submit(lambda: [(stem + w.suffix, w.render(manifest)) for w in WRITERS]
                             + [(stem + ".html", render_readalong(manifest))])
         done = encode_mp3(audio, mp3, Mp3Settings(settings.bitrate, settings.output_rate), runs, jobs)
@@ -146,7 +147,7 @@ def write_episode(
             encode(audio.blocks(done.gain), audio.rate,
                    [Output(m4b, m4b_args(settings), ["-f", "ffmetadata", "-i", str(meta)])])
         if made is not None:
-            cover = made.result()
+            cover = made
         else:
             assert cover is not None
             target = outdir / cover.name
