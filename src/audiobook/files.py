@@ -1,12 +1,16 @@
-"""Reading a small user file (a voice profile, cast.toml, a lexicon, podcast.toml) with bounds.
+"""Reading a small user file (a voice profile, cast.toml, a lexicon, podcast.toml) with bounds, and
+writing a cache entry atomically.
 
 Anything but a regular file is refused (a FIFO blocks, /dev/zero never ends) and the size is capped, so a
 wrong path is one clear line instead of a hang or an exhausted memory."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from audiobook.errors import AudiobookError
@@ -53,3 +57,17 @@ def read_user_text(path: Path, limit: int, what: str) -> str:
 
 def _size(n: int) -> str:
     return f"{n // MIB} MB" if n >= MIB else f"{n // KIB} KB"
+
+
+def cache_put(path: Path, write: Callable[[Path], object]) -> None:
+    """`write` a cache entry under a temporary name beside `path`, then rename it: renders may share the
+    cache, and a reader sees a whole entry or none. A cache that cannot be written only costs the time of
+    making the entry again, so the error is dropped."""
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp{path.suffix}")  # suffix kept
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from audiobook.audio.master.plan import Loudness, MasterPlan, grid_cell, limiter
 from audiobook.audio.master.truepeak import run_peaks
 from audiobook.audio.runs import Grid, spans
 from audiobook.errors import AudiobookError
+from audiobook.files import cache_put
 from audiobook.parallel import cpu_cores
 
 FORMAT = "3"  # bump when a run's encoding changes in a way its key does not capture
@@ -202,16 +202,8 @@ def _cached(cache: Path | None, key: str) -> bytes | None:
 
 
 def _store(cache: Path | None, key: str, data: bytes) -> None:
-    if cache is None:
-        return
-    path = cache / key[:2] / f"{key}.mp3"
-    path.parent.mkdir(exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)  # atomic: renders may share the cache
-    finally:
-        tmp.unlink(missing_ok=True)
+    if cache is not None:
+        cache_put(cache / key[:2] / f"{key}.mp3", lambda tmp: tmp.write_bytes(data))
 
 
 class JoinError(Exception):

@@ -127,8 +127,9 @@ def cached_cover(show: str | None, title: str, path: Path, cache: Path | None) -
     if cache is None:
         return make_cover(show, title, path)
     import hashlib
-    import os
     import shutil
+
+    from audiobook.files import cache_put
 
     hit = cache / f"{hashlib.sha256(repr((DESIGN, show, title)).encode()).hexdigest()}.jpg"
     try:
@@ -137,13 +138,7 @@ def cached_cover(show: str | None, title: str, path: Path, cache: Path | None) -
     except OSError:
         pass
     make_cover(show, title, path)
-    tmp = hit.with_name(f".{hit.name}.{os.getpid()}.tmp")
-    try:  # atomic: renders may share the cache; a cache that cannot be written only costs the time
-        cache.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, hit)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    cache_put(hit, lambda tmp: shutil.copyfile(path, tmp))
     return path
 
 

@@ -11,9 +11,7 @@ true peaks are on the encoder's grid too, so its limiter uses them rather than f
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ import numpy as np
 
 from audiobook.audio.master.meter import LoudnessMeter
 from audiobook.audio.master.truepeak import run_peaks
+from audiobook.files import cache_put
 from audiobook.parallel import thread_map
 
 FORMAT = "1"  # bump when a measurement changes in a way its key does not capture
@@ -85,14 +84,5 @@ def _load(cache: Path | None, key: str, name: str) -> Any:  # an array (.npy) or
 
 
 def _save(cache: Path | None, key: str, name: str, write: Callable[[Path], None]) -> None:
-    if cache is None:
-        return
-    path = cache / key[:2] / f"{key}.{name}"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")  # np.save keeps a .npy/.npz suffix
-    try:  # atomic: renders may share the cache; one that cannot be written only costs the time
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    if cache is not None:
+        cache_put(cache / key[:2] / f"{key}.{name}", write)
