@@ -184,12 +184,10 @@ def _encode_run(m: Mastered, job: Job, gain: float, settings: Mp3Settings) -> by
 
 def _plan_peaks(m: Mastered, job: Job, gain: float) -> np.ndarray | None:
     """The plan's peaks of this run's span, when it measured the spans and at a threshold the gain allows."""
-    p = m.plan
-    fits = p.run_peaks is not None and len(p.run_peaks) == len(m.bounds) - 1
-    if not fits or p.peak_threshold > 10 ** (m.spec.ceiling_dbtp / 20) / gain:
+    peaks, ceiling = m.plan.run_peaks, 10 ** (m.spec.ceiling_dbtp / 20)
+    if peaks is None or len(peaks) != len(m.bounds) - 1 or m.plan.peak_threshold > ceiling / gain:
         return None
-    assert p.run_peaks is not None
-    return p.run_peaks[job.index]
+    return peaks[job.index]
 
 
 def _cached(cache: Path | None, key: str) -> bytes | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -129,16 +128,15 @@ def write_episode(
     `outdir` and write every file under a temporary name, then rename them all; returns the final paths,
     the MP3 first."""
     stem, cover = manifest.stem, settings.cover
-    with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp, \
-            ThreadPoolExecutor(1) as side:
+    with Staging(outdir) as stage, tempfile.TemporaryDirectory(prefix="audiobook-") as tmp:
         mp3 = stage.path(manifest.audio)  # staged first: commit() returns the MP3 first
-        made = None
-        if cover is None:  # drawn before the encode, not beside it: drawing takes 45-70 MiB for a moment
+        if cover is None:  # drawn before the encode, whose peak memory its 45-70 MiB would otherwise add to
             covers = runs.with_name("covers") if runs is not None else None  # made artwork, beside the runs
-            made = cached_cover(cover_heading(manifest), manifest.title, stage.path(stem + COVER_SUFFIX), covers)
-        # The texts need no audio: made beside the encode, filling the cores' gaps (the last run, the joins).
-        texts = side.submit(lambda: [(stem + w.suffix, w.render(manifest)) for w in WRITERS]
-                            + [(stem + ".html", render_readalong(manifest))])
+            cover = cached_cover(cover_heading(manifest), manifest.title, stage.path(stem + COVER_SUFFIX), covers)
+        else:
+            target = outdir / cover.name
+            if not target.is_file() or target.read_bytes() != cover.read_bytes():
+                stage.copy(cover, cover.name)
         done = encode_mp3(audio, mp3, Mp3Settings(settings.bitrate, settings.output_rate), runs, jobs)
         if settings.m4b:  # one pass: joining AAC runs would need an MP4 edit list to trim its priming at each join
             meta = Path(tmp) / "chapters.txt"
@@ -146,13 +144,6 @@ def write_episode(
             m4b = stage.path(stem + ".m4b")
             encode(audio.blocks(done.gain), audio.rate,
                    [Output(m4b, m4b_args(settings), ["-f", "ffmetadata", "-i", str(meta)])])
-        if made is not None:
-            cover = made
-        else:
-            assert cover is not None
-            target = outdir / cover.name
-            if not target.is_file() or target.read_bytes() != cover.read_bytes():
-                stage.copy(cover, cover.name)
         write_tags(mp3, manifest, cover)
         if settings.m4b:
             write_m4b_cover(m4b, cover)
@@ -160,6 +151,7 @@ def write_episode(
             from audiobook.publish.epub import write_epub  # its XML and templates only when asked for
 
             write_epub(manifest, mp3, cover, stage.path(stem + ".epub"))
-        for name, text in texts.result():
-            stage.write_text(name, text)
+        for writer in WRITERS:
+            stage.write_text(stem + writer.suffix, writer.render(manifest))
+        stage.write_text(stem + ".html", render_readalong(manifest))
         return stage.commit()
