@@ -135,3 +135,27 @@ def test_metering_in_parts_on_threads_equals_one_pass(monkeypatch: pytest.Monkey
     assert np.allclose(powers, one.powers(), rtol=1e-5, atol=1e-12)
     assert np.allclose(cells, one.cell_energies(), rtol=1e-4, atol=1e-9)
     assert abs(m.loudness_from_powers(powers) - pyloudnorm.Meter(RATE).integrated_loudness(x / 32768.0)) < 0.01
+
+
+def test_the_limiter_gain_is_interpolated_between_cell_centres() -> None:
+    """MasterPlan.blocks applies the limiter only in the cells it (or a neighbour) touches, yet gives every
+    sample the gain linearly interpolated between cell centres, edges held, as np.interp does; also when the
+    curve is a cell short of the samples or blocks end inside a cell."""
+    from audiobook.audio.master.plan import MasterPlan
+
+    rng = np.random.default_rng(9)
+    cell, n = 63, 63 * 500 + 17
+    x = rng.integers(-20000, 20000, n).astype(np.int16)
+    for cells in (-(-n // cell), n // cell):
+        limiter = np.ones(cells)
+        for lo in rng.integers(0, cells - 8, 12):
+            limiter[lo : lo + rng.integers(1, 8)] = rng.uniform(0.3, 1.0)
+        plan = MasterPlan(1.7, limiter, cell)
+        centres = np.arange(cells) * cell + (cell - 1) / 2
+        curve = np.interp(np.arange(n), centres, limiter).astype(np.float32)
+        want = x.astype(np.float32) / 32768 * np.float32(1.7) * curve
+        for size in (1000, 4096, n):
+            got = np.concatenate(list(plan.blocks(x, size)))
+            assert len(got) == n and np.allclose(got, want, rtol=1e-6, atol=1e-7), (cells, size)
+    plain = np.concatenate(list(MasterPlan(0.5).blocks(x, 1000)))
+    assert np.array_equal(plain, x.astype(np.float32) / 32768 * np.float32(0.5))

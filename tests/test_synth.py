@@ -75,6 +75,22 @@ def test_parallel_workers_match_serial(tmp_path: Path) -> None:
         assert abs(median_pitch(xa, 22050) / median_pitch(xb, 22050) - 1) < 0.05
 
 
+def test_meanwhile_runs_once_in_this_process_while_workers_synthesize(tmp_path: Path) -> None:
+    """The pipeline draws the cover in `meanwhile`: it runs once, here, whether the pieces go to a pool of
+    workers (then after they are started, so they are still forked from one thread), to this process, or
+    all come from the cache."""
+    import threading
+
+    voice = find_profile("kk-interviewer")
+    for texts, jobs in ((SENTENCES, 2), ([t + " Иә." for t in SENTENCES], 1), (SENTENCES, 2)):
+        seen: list[tuple[int, int]] = []
+        _, stats = synthesize_all([(t, voice) for t in texts], tmp_path, 22050, jobs=jobs,
+                                  meanwhile=lambda seen=seen: seen.append((os.getpid(), threading.active_count())))
+        assert [pid for pid, _ in seen] == [os.getpid()], (jobs, stats)
+        if stats.synthesized and jobs > 1:
+            assert seen[0][1] > 1  # the pool's own threads were running: its workers were started by then
+
+
 @pytest.mark.slow
 def test_cache_follows_xdg_cache_home(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "AUDIOBOOK_CACHE"}

@@ -5,6 +5,7 @@ Each stage lives in its own module; this one only wires them and does the file I
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.music import level_under_speech
 from audiobook.audio.runs import Grid, align, spans
 from audiobook.errors import AudiobookError
-from audiobook.package.episode import PackageSettings, build_manifest, write_episode
+from audiobook.package.episode import PackageSettings, build_manifest, draw_artwork, write_episode
 from audiobook.text.language import LANGUAGES
 from audiobook.text.script import Script
 from audiobook.voice.cast import cast_languages, cast_script
@@ -116,41 +117,46 @@ def render(
     intro, outro = _music(opts)  # before synthesis: a bad music file should fail in seconds, not minutes
     t["parse+normalize"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    root, tmp = cache_root(opts.no_cache)
-    try:
-        pieces, stats = synthesize_all(
-            [(line.spoken, voices[line.speaker][line.language]) for line in lines], root, ASSEMBLY_RATE,
-            opts.pacing.trim_db, opts.jobs, on_progress,
-        )
-        t["synthesize"] = time.perf_counter() - t0
-        warnings += stats.warnings  # damaged cache pieces, synthesized again
+    with tempfile.TemporaryDirectory(prefix="audiobook-art-") as art:
         t0 = time.perf_counter()
-        episode: Episode = assemble(lines, pieces, [c.title for c in script.chapters], ASSEMBLY_RATE,
-                                    opts.pacing, intro, outro)
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
-    episode, bounds = align(episode, Grid(ASSEMBLY_RATE, opts.package.output_rate))  # runs cut on the MP3 frame grid
-    t["assemble"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    # Metered run by run, as the encoder takes them: an edit re-measures only the runs it changed.
-    grid, runs = Grid(ASSEMBLY_RATE, opts.package.output_rate), runs_cache(opts.no_cache)
-    parts = spans(bounds, len(episode.samples), grid)
-    plan = plan_master(episode.samples, episode.sample_rate, opts.loudness, parts, runs)
-    if intro is not None or outro is not None:
-        n_in, n_out = len(intro.samples) if intro else 0, len(outro.samples) if outro else 0
-        for _ in range(2):  # the second pass only confirms: the music is never limited
-            if abs(level_under_speech(episode.samples, episode.sample_rate, n_in, n_out, plan)) < 0.3:
-                break
-            plan = plan_master(episode.samples, episode.sample_rate, opts.loudness, parts, runs)
-    t["master"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    manifest = build_manifest(script, episode, cast, opts.name or input_stem(source), opts.package)
-    mastered = Mastered(episode.samples, episode.sample_rate, bounds, plan, opts.loudness)
-    outputs = write_episode(mastered, manifest, opts.outdir, opts.package, runs, opts.jobs)
-    loud, peak = plan.predicted_lufs, plan.predicted_peak_db
-    t["encode+package"] = time.perf_counter() - t0
+        root, tmp = cache_root(opts.no_cache)
+        runs = runs_cache(opts.no_cache)
+        artwork: list[Path | None] = []
+        try:
+            pieces, stats = synthesize_all(
+                [(line.spoken, voices[line.speaker][line.language]) for line in lines], root, ASSEMBLY_RATE,
+                opts.pacing.trim_db, opts.jobs, on_progress,
+                # The cover, drawn while the workers synthesize rather than on one core between master and encode.
+                meanwhile=lambda: artwork.append(draw_artwork(script, opts.package, Path(art), runs)),
+            )
+            t["synthesize"] = time.perf_counter() - t0
+            warnings += stats.warnings  # damaged cache pieces, synthesized again
+            t0 = time.perf_counter()
+            episode: Episode = assemble(lines, pieces, [c.title for c in script.chapters], ASSEMBLY_RATE,
+                                        opts.pacing, intro, outro)
+        finally:
+            if tmp is not None:
+                tmp.cleanup()
+        episode, bounds = align(episode, Grid(ASSEMBLY_RATE, opts.package.output_rate))  # runs on the MP3 frame grid
+        t["assemble"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        # Metered run by run, as the encoder takes them: an edit re-measures only the runs it changed.
+        grid = Grid(ASSEMBLY_RATE, opts.package.output_rate)
+        parts = spans(bounds, len(episode.samples), grid)
+        plan = plan_master(episode.samples, episode.sample_rate, opts.loudness, parts, runs)
+        if intro is not None or outro is not None:
+            n_in, n_out = len(intro.samples) if intro else 0, len(outro.samples) if outro else 0
+            for _ in range(2):  # the second pass only confirms: the music is never limited
+                if abs(level_under_speech(episode.samples, episode.sample_rate, n_in, n_out, plan)) < 0.3:
+                    break
+                plan = plan_master(episode.samples, episode.sample_rate, opts.loudness, parts, runs)
+        t["master"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        manifest = build_manifest(script, episode, cast, opts.name or input_stem(source), opts.package)
+        mastered = Mastered(episode.samples, episode.sample_rate, bounds, plan, opts.loudness)
+        outputs = write_episode(mastered, manifest, opts.outdir, opts.package, runs, opts.jobs, artwork[0])
+        loud, peak = plan.predicted_lufs, plan.predicted_peak_db
+        t["encode+package"] = time.perf_counter() - t0
     used = list({p.name: p for per in voices.values() for p in per.values()}.values())
     return RenderResult(outputs[0], outputs, episode.duration, loud, peak, stats, warnings, t, used,
                         len(script.dropped))

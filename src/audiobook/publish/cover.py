@@ -16,7 +16,7 @@ from audiobook.errors import AudiobookError
 if TYPE_CHECKING:
     from PIL import ImageFont
 
-    from audiobook.package.manifest import Manifest
+    from audiobook.package.manifest import Manifest, Show
 
 SIZE = 3000
 DESIGN = "1"  # bump when the drawing changes: made covers are cached by it, the heading and the title
@@ -85,9 +85,13 @@ def _fit(text: str, width: int, height: int, largest: int, max_lines: int, weigh
 def cover_heading(m: Manifest) -> str | None:
     """The big line of the artwork: the show's name; without one, the author, or the one guest's name,
     which a 55 px thumbnail can still show (a whole headline there is a grey blur)."""
-    if m.show and (m.show.title or m.show.author):
-        return m.show.title or m.show.author
-    guests = [s.name for s in m.speakers if s.role == "interviewee"]
+    return heading(m.show, [s.name for s in m.speakers if s.role == "interviewee"])
+
+
+def heading(show: Show | None, guests: list[str]) -> str | None:
+    """cover_heading from the show's details and the guests' names, known before there is a manifest."""
+    if show and (show.title or show.author):
+        return show.title or show.author
     return guests[0] if len(guests) == 1 else None
 
 

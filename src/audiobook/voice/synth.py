@@ -223,9 +223,11 @@ def synthesize_all(
     trim_db: float = -45.0,
     jobs: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Rendered], SynthStats]:
     """Return one Rendered per input (same order). Identical pieces are synthesized once.
-    `jobs`: worker processes; None chooses by the work to do (auto_jobs)."""
+    `jobs`: worker processes; None chooses by the work to do (auto_jobs). `meanwhile`: work for this
+    process while the workers synthesize (run first when there are none)."""
     versions: dict[str, str] = {}
     identities: dict[VoiceProfile, str] = {}  # a profile's identity stats its model file: once per profile
     paths: list[Path] = []
@@ -255,6 +257,8 @@ def synthesize_all(
     # Longest first, so the last piece to finish in a pool is short.
     ordered = sorted(todo.values(), key=lambda j: len(j.spoken), reverse=True)
     if jobs <= 1 or len(ordered) < 2:
+        if meanwhile is not None:
+            meanwhile()
         # The engine gets the cores this process may run on (its CPU affinity), no more: onnxruntime's
         # default pool would otherwise size itself by the machine and pin threads outside that set.
         voices = Voices(cpu_cores())
@@ -272,6 +276,8 @@ def synthesize_all(
             # Submitting is inside the try: Ctrl-C or SIGTERM while work is queued cancels the queue, rather
             # than waiting for every queued piece to be synthesized.
             futures = [pool.submit(_work, job, rate, trim_db) for job in ordered]
+            if meanwhile is not None:  # after the submits: the workers are forked by then, from one thread
+                meanwhile()
             for fut in as_completed(futures):
                 fut.result()
                 done += 1

@@ -46,14 +46,31 @@ class MasterPlan:
     peak_threshold: float = 0.0
 
     def blocks(self, x: np.ndarray, size: int = CHUNK) -> Iterator[np.ndarray]:
-        """The mastered episode as float32 blocks; `x` itself is left as it is."""
+        """The mastered episode as float32 blocks; `x` itself is left as it is. The limiter's gain is
+        interpolated linearly between grid-cell centres, edges held, in the cells where it or a neighbour
+        is under 1 (a fifth of the interview's cells: the rest are only scaled)."""
+        if self.limiter is None:
+            for lo in range(0, len(x), size):
+                yield as_float(x[lo : lo + size]) * np.float32(self.gain)
+            return
+        cell = self.cell
+        g = self.limiter.astype(np.float32)
+        short = max(0, -(-len(x) // cell) - len(g))  # cells past the curve's end hold its last gain
+        padded = np.concatenate([g[:1], g, np.repeat(g[-1:], 1 + short)])  # padded[k + 1]: cell k's gain
+        offset = (np.arange(cell, dtype=np.float32) - np.float32((cell - 1) / 2)) / np.float32(cell)
+        right = offset >= 0  # past the centre: towards the next cell's gain
+        size = max(cell, size // cell * cell)  # blocks start on a cell
         for lo in range(0, len(x), size):
             block = as_float(x[lo : lo + size]) * np.float32(self.gain)
-            if self.limiter is not None:
-                # Linear interpolation between grid-cell centres.
-                c0, c1 = max(0, lo // self.cell - 1), min(len(self.limiter), (lo + len(block)) // self.cell + 2)
-                centres = np.arange(c0, c1) * self.cell + (self.cell - 1) / 2
-                block *= np.interp(np.arange(lo, lo + len(block)), centres, self.limiter[c0:c1]).astype(np.float32)
+            k0, rows = lo // cell, -(-len(block) // cell)
+            mid, before, after = padded[k0 + 1 : k0 + 1 + rows], padded[k0 : k0 + rows], padded[k0 + 2 : k0 + 2 + rows]
+            touched = np.flatnonzero((mid < 1) | (before < 1) | (after < 1))
+            if len(touched):
+                grid = np.pad(block, (0, rows * cell - len(block))).reshape(rows, cell)
+                m = mid[touched, None]
+                slope = np.where(right, after[touched, None] - m, m - before[touched, None])
+                grid[touched] *= m + offset * slope
+                block = grid.ravel()[: len(block)]
             yield block
 
 
