@@ -22,8 +22,9 @@ import contextlib
 import hashlib
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -292,7 +293,8 @@ def encode_mp3(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None
 def _encode_runs(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | None,
                  jobs: int | None) -> EncodeStats:
     grid = Grid(m.rate, settings.rate)
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs or cpu_cores()))
+    workers = max(1, jobs or cpu_cores())
+    pool = ThreadPoolExecutor(max_workers=workers)
     work = _jobs(m, grid, settings, pool)
     steps = gain_steps(m.plan.gain)
     # The gain step that most cached runs were mastered with, nearest the plan on a tie.
@@ -312,7 +314,7 @@ def _encode_runs(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | No
     joiner = Joiner(out, grid)
     try:
         with pool:
-            for job, run in zip(work, pool.map(one, work), strict=True):
+            for job, run in zip(work, _ahead(pool, one, work, 4 * workers), strict=True):
                 cut = None if job.index == 0 else grid.out(m.bounds[job.index]) // grid.frame
                 joiner.add(run, job.first_frame, cut)
         joiner.finish(grid.out(len(m.samples)))
@@ -320,6 +322,17 @@ def _encode_runs(m: Mastered, out: Path, settings: Mp3Settings, cache: Path | No
         joiner.file.close()
         pool.shutdown(cancel_futures=True)
     return stats
+
+
+def _ahead(pool: ThreadPoolExecutor, fn: Callable[[Job], Encoded], jobs: list[Job], ahead: int) -> Iterator[Encoded]:
+    """pool.map in order, with at most `ahead` runs submitted and not yet taken: cached runs are read faster
+    than they are joined, and pool.map held all of a long book's MP3 (120 MB for 174 min) at once."""
+    waiting: deque[Future[Encoded]] = deque(pool.submit(fn, job) for job in jobs[:ahead])
+    for job in jobs[ahead:]:
+        yield waiting.popleft().result()
+        waiting.append(pool.submit(fn, job))
+    while waiting:
+        yield waiting.popleft().result()
 
 
 def _cached_exists(cache: Path | None, key: str) -> bool:
