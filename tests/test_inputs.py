@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import struct
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from datetime import date
@@ -221,6 +222,47 @@ def test_word_heading_italic_lead_and_bold_questions(tmp_path: Path) -> None:
         ("read-more link", "Оқи отырыңыз: Түркістанда қолөнер жәрмеңкесі өтті")]
 
 
+def test_word_tables_are_read_in_place_and_a_damaged_file_is_one_line(tmp_path: Path) -> None:
+    """Text in a table's cells is read where the table stands (a merged cell once); a .docx whose XML is
+    cut short, or holds a text node over libxml2's limit, is one line naming the file, not a traceback."""
+    import zipfile
+
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Спорт: Жаңа маусым басталды", level=0)
+    q = d.add_paragraph()
+    q.add_run("Команда қалай дайындалды?").bold = True
+    d.add_paragraph("Жақсы дайындалдық.")
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "Дайындық лагері Бурабайда өтті."
+    table.cell(1, 0).text = "Бұл кестедегі маңызды сөйлем."
+    table.cell(1, 1).text = "Ойыншылар сау."
+    d.add_paragraph("Маусым сәтті болады деп сенеміз.")
+    d.save(str(path := tmp_path / "sport.docx"))
+    s = load_script(path)
+    spoken = " ".join(t for _, t in said(s))
+    order = ["Жақсы дайындалдық.", "Дайындық лагері Бурабайда өтті.", "Бұл кестедегі маңызды сөйлем.",
+             "Ойыншылар сау.", "Маусым сәтті болады деп сенеміз."]
+    assert [spoken.index(x) for x in order] == sorted(spoken.index(x) for x in order)
+    assert spoken.count("Бурабайда") == 1
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    for name, xml in (("cut.docx", parts["word/document.xml"][: len(parts["word/document.xml"]) // 2]),
+                      ("huge.docx", parts["word/document.xml"].replace(
+                          "Ойыншылар сау.".encode(), ("сөз " * 2_600_000).encode()))):
+        with zipfile.ZipFile(bad := tmp_path / name, "w") as z:
+            for n, data in parts.items():
+                z.writestr(n, xml if n == "word/document.xml" else data)
+        import subprocess
+        import sys
+
+        r = subprocess.run([sys.executable, "-m", "audiobook", "script", str(bad)], capture_output=True, text=True)
+        assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.strip().count("\n") == 0 and str(bad) in r.stderr and "save it again" in r.stderr
+
+
 COPIED_SAID = [
     (N, "Бақша өсірген ұстаз: Балалар жерді сүюі керек"),
     (N, "ТҮРКІСТАН. Мектеп жанында бақ өсірген биология пәнінің мұғалімі Нұржан Әбілов оқушылармен бірге "
@@ -327,6 +369,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            if self.path not in ("/half", "/slow"):
+                return super().do_GET()
+            body = (INPUTS / "page.html").read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.path == "/half":  # the connection drops two thirds of the way
+                self.wfile.write(body[: len(body) * 2 // 3])
+                return None
+            for i in range(0, 40):  # a byte every 0.1 s: no read waits long, the whole never comes
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(0.1)
+            return None
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -344,6 +403,27 @@ def test_url_gives_the_same_script_as_the_saved_page(site: str) -> None:
     assert d == json.loads(json.dumps(saved, ensure_ascii=False))
     assert [(x["line"], x["reason"], x["text"]) for x in d["dropped"]] == PAGE_LEFT_OUT
     assert input_stem(url) == "kitaphana-2025"
+
+
+def test_a_page_cut_short_or_trickling_is_refused(site: str) -> None:
+    """A body shorter than its Content-Length was once read as the whole page (a 0.6 min episode of a
+    longer article, exit 0); a server sending a byte at a time never tripped the per-read timeout."""
+    with pytest.raises(AudiobookError, match="arrived incomplete"):
+        read_url(f"{site}/half")
+    t = time.monotonic()
+    with pytest.raises(AudiobookError, match="took over 1 s to arrive"):
+        read_url(f"{site}/slow", total=1.0)
+    assert time.monotonic() - t < 3
+
+
+@pytest.mark.slow
+def test_check_takes_a_url_as_render_does(site: str) -> None:
+    """`check URL` reports on the page (it once took the URL for a path and collapsed its //)."""
+    r = run_cli("check", f"{site}/news/kitaphana-2025.html")
+    assert r.returncode == 0, r.stderr
+    saved = run_cli("check", str(INPUTS / "page.html"))
+    assert r.stdout.splitlines()[:8] == saved.stdout.splitlines()[:8]
+    assert "Тілші [interviewer]: 3 turns" in r.stdout
 
 
 @pytest.mark.slow

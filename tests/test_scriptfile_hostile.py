@@ -73,6 +73,19 @@ def test_duplicate_yaml_key_names_its_line(tmp_path: Path) -> None:
     assert msg.startswith(f"{p}:15: ") and "duplicate key 'text'" in msg
 
 
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    """Nested aliases multiply: nine levels of ten in 300 bytes are 10^9 strings. A script needs none."""
+    import time
+
+    p = tmp_path / "episode.yaml"
+    levels = ["a0: &a0 [Сөз]"] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    p.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    t = time.perf_counter()
+    msg = error_of(p)
+    assert time.perf_counter() - t < 5
+    assert msg.startswith(f"{p}:2: ") and "alias" in msg
+
+
 def test_duplicate_json_key_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "episode.json"
     p.write_text('{"title": "Бір", "title": "Екі"}', encoding="utf-8")

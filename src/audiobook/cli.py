@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -264,7 +265,7 @@ def normalize(
 @app.command()
 @friendly
 def check(
-    input: Annotated[Path, typer.Argument(help="Interview article (.txt) or a script (.yaml/.json).")],
+    input: Annotated[str, typer.Argument(help=_INPUT_HELP)],
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any reading was guessed.")] = False,
     lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to the built-in one.")] = None,
 ) -> None:
@@ -276,10 +277,10 @@ def check(
     s = load_script(input)
     for w in s.warnings:
         typer.echo(f"warning: {w}", err=True)
-    try:
-        lines = input.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        lines = []
+    lines: list[str] = []
+    if not input.startswith(("http://", "https://")):  # a page's lines are not kept to cite
+        with contextlib.suppress(OSError):
+            lines = Path(input).read_text(encoding="utf-8", errors="replace").splitlines()
     report = check_script(s, user_lexicon(lexicon), lines)
     typer.echo(format_report(report), nl=False)
     if strict and report.guesses:

@@ -116,6 +116,13 @@ def format_script(script: Script, width: int = 200) -> str:
 class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps dates as strings, so a bad date is our error with a line, not a crash."""
 
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # A script needs no aliases, and nested ones multiply: 300 bytes made 10^8 strings to check.
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "an alias (*name) repeats another part of the file; "
+                                              "write the text out instead",
+                                              self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         # YAML keeps the last of two equal keys without a word: an edit that duplicates `text:` would be lost.

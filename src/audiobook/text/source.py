@@ -9,14 +9,19 @@ from audiobook.errors import AudiobookError
 MAX_BYTES = 20_000_000  # an interview is some 100 kB; more is a wrong file, not an article
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file; missing, unreadable, empty or non-UTF-8 files raise AudiobookError."""
+def check_file(path: Path, what: str = "a text file") -> None:
+    """Refuse a missing path, a folder or a device or pipe, each with its own line."""
     if not path.exists():
         raise AudiobookError(f"{path}: file not found; check the path")
     if path.is_dir():
-        raise AudiobookError(f"{path}: is a folder; give a text file")
+        raise AudiobookError(f"{path}: is a folder; give {what}")
     if not path.is_file():  # /dev/zero never ends, a FIFO blocks
-        raise AudiobookError(f"{path}: not a regular file (a device or a pipe); give a text file")
+        raise AudiobookError(f"{path}: not a regular file (a device or a pipe); give {what}")
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file; missing, unreadable, empty or non-UTF-8 files raise AudiobookError."""
+    check_file(path)
     try:
         if path.stat().st_size > MAX_BYTES:
             raise AudiobookError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; give one interview article")

@@ -287,7 +287,9 @@ def synthesize_all(
             pool.shutdown(wait=False, cancel_futures=True)
             raise AudiobookError("a synthesis worker died (out of memory?); try again with --jobs 1") from None
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # The queue is dropped; the pieces being made are waited for (milliseconds for espeak-ng, a
+            # sentence for a neural voice), so none is written after the caller removes a throwaway cache.
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown()
     rendered = []

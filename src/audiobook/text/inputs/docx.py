@@ -13,23 +13,25 @@ from typing import Any
 
 from audiobook.errors import AudiobookError
 from audiobook.text.inputs.blocks import Block, Document, clean
+from audiobook.text.source import check_file
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 
 
 def read_docx(path: Path) -> Document:
-    if not path.is_file():
-        raise AudiobookError(f"{path}: file not found; check the path")
+    check_file(path, "a Word .docx file")
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
     try:
         d = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        paragraphs = list(_paragraphs(d))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as e:
         raise AudiobookError(f"{path}: not a readable Word .docx file ({e}); save it again from Word") from None
     blocks: list[Block] = []
-    for n, p in enumerate(d.paragraphs, 1):
+    for n, p in enumerate(paragraphs, 1):
         blocks.extend(_pictures(p, n))
         text = "\n".join(" ".join(clean(x).split()) for x in p.text.split("\n"))
         text = "\n".join(x for x in text.split("\n") if x)
@@ -47,6 +49,22 @@ def read_docx(path: Path) -> Document:
         raise AudiobookError(f"{path}: the Word file has no text; give an interview article")
     title = clean(d.core_properties.title).strip() if d.core_properties.title else None
     return Document(source=str(path), blocks=blocks, title=title or None)
+
+
+def _paragraphs(container: Any) -> Any:
+    """The paragraphs in document order, those in table cells included (a merged cell once)."""
+    from docx.table import Table
+
+    seen: set[int] = set()
+    for item in container.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        yield from _paragraphs(cell)
+        else:
+            yield item
 
 
 def _heading_level(style: str) -> int:

@@ -16,6 +16,7 @@ from typing import Any
 
 from audiobook.errors import AudiobookError
 from audiobook.text.inputs.blocks import Block, Document, clean
+from audiobook.text.source import check_file
 
 MAX_BYTES = 20_000_000
 
@@ -52,8 +53,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECA
 
 
 def read_html_file(path: Path) -> Document:
-    if not path.is_file():
-        raise AudiobookError(f"{path}: file not found; check the path")
+    check_file(path, "a saved web page")
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
         raise AudiobookError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; give the article's page only")
