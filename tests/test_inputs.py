@@ -405,6 +405,20 @@ def test_url_gives_the_same_script_as_the_saved_page(site: str) -> None:
     assert input_stem(url) == "kitaphana-2025"
 
 
+def test_a_page_nested_past_the_parsers_depth_is_refused_not_cut(tmp_path: Path) -> None:
+    """libxml2 drops everything past 256 nested tags: the page is refused with one line, rather than
+    rendered as its headline alone with the article silently gone."""
+    from audiobook.text.inputs.html import read_html
+
+    body = "<span>" * 300 + "Тереңде жасырылған сөйлем." + "</span>" * 300
+    page = (f"<html><body><h1>Тақырып</h1><article><p>Бірінші сөйлем.</p>{body}<p>Соңғы сөйлем.</p></article>"
+            "</body></html>")
+    with pytest.raises(AudiobookError, match="nests its tags too deep"):
+        read_html(page, "deep.html")
+    shallow = page.replace("<span>" * 300, "<span>" * 200).replace("</span>" * 300, "</span>" * 200)
+    assert "Соңғы сөйлем." in " ".join(b.text for b in read_html(shallow, "shallow.html").blocks)
+
+
 def test_a_page_cut_short_or_trickling_is_refused(site: str) -> None:
     """A body shorter than its Content-Length was once read as the whole page (a 0.6 min episode of a
     longer article, exit 0); a server sending a byte at a time never tripped the per-read timeout."""

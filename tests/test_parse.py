@@ -362,3 +362,11 @@ def test_shorten() -> None:
     out = _shorten(long, 60)
     assert len(out) <= 60 and out.endswith("…") and long.startswith(out[:-1])
     assert not out[:-1].endswith(" ")
+
+
+@pytest.mark.parametrize("line", ["18.10.2025, 14:30 👁 4236", "18.10.2025 14:30 💬 12 👁 4236", "👁 4236"])
+def test_a_date_line_with_icon_counters_is_furniture(line: str) -> None:
+    """A view counter after its icon in the middle of a date line was read aloud ("... он төрт отыз 👁 төрт мың")."""
+    from audiobook.text.parse.furniture import line_reason
+
+    assert line_reason(line) in ("date and counters", "counter")

@@ -80,10 +80,15 @@ def read_html(html: str, source: str) -> Document:
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in a str
     if not html.strip():
         raise AudiobookError(f"{source}: the page is empty; give a saved article page")
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise AudiobookError(f"{source}: not readable as HTML ({e}); save the page again") from None
+    for err in parser.error_log:
+        if err.type_name == "ERR_RESOURCE_LIMIT":  # libxml2 stops at 256 nested tags and drops the rest
+            raise AudiobookError(f"{source}: the page nests its tags too deep to be read whole ({err.message}); "
+                                 "save the article again, or copy its text into a .txt file")
     title, when = _metadata(root)
     container = _container(root, html)
     walker = _Walker(container)

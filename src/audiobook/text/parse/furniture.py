@@ -10,6 +10,7 @@ a turn or asks a question is never furniture. What is left out is returned with 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from audiobook.text.parse.words import _DASH_RE
@@ -90,7 +91,7 @@ def line_reason(text: str) -> str | None:
     if _DASH_RE.match(t) or t.rstrip(" »\"”)").endswith("?") or len(t) > 200:
         return None
     if date_of(t) is not None or _is_date_line(t):
-        return "date and counters" if re.search(r"\d\s+\d|\d{3,}\s*$", _DATE_TOKEN.sub(" ", t)) else "date line"
+        return "date and counters" if re.search(r"\d\s+\d|\d{3,}\s*$", _leftover(t)) else "date line"
     for reason, rx in _RULES:
         if rx.search(t) or rx.search(text.strip()):
             return reason
@@ -101,13 +102,18 @@ def line_reason(text: str) -> str | None:
 
 
 def _is_date_line(t: str) -> bool:
-    return bool(_DATE_TOKEN.search(t)) and bool(_LEFTOVER_OK.match(_DATE_TOKEN.sub(" ", t)))
+    return bool(_DATE_TOKEN.search(t)) and bool(_LEFTOVER_OK.match(_leftover(t)))
+
+
+def _leftover(t: str) -> str:
+    """A line with its dates taken out and its icons too ("18.10.2025, 14:30 👁 4236": a view counter)."""
+    return "".join(" " if unicodedata.category(c).startswith("S") else c for c in _DATE_TOKEN.sub(" ", t))
 
 
 def date_of(t: str) -> date | None:
     """The date on a line made only of a date (with a time, counters or the site's name), else None."""
     m = _DATE_TOKEN.search(t)
-    if not m or not _LEFTOVER_OK.match(_DATE_TOKEN.sub(" ", t)):
+    if not m or not _LEFTOVER_OK.match(_leftover(t)):
         return None
     try:
         if m.group("dy"):
