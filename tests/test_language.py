@@ -102,3 +102,17 @@ def test_an_edited_script_sets_a_segments_language(tmp_path: Path) -> None:
     path.write_text(text.replace("  text: Спасибо вам.\n", "  text: Спасибо вам.\n  language: de\n"), encoding="utf-8")
     with pytest.raises(AudiobookError, match=r"episode.yaml:\d+: .*language 'de'"):
         load_script_file(path)
+
+
+@pytest.mark.parametrize(("sentence", "lang"), [
+    ("Qazaqstan – bolashaǵy zor el.", "kk"),  # 2018 alphabet: ǵ
+    ("Bul jobany barlyq azamattar qoldaıdy.", "kk"),  # 2021 alphabet: ı
+    ("Телефон: +7 (727) 123-45-67, e-mail: info@digital.gov.kz, сайт: www.digital.gov.kz.", "kk"),
+    ("Thomas Müller scored twice in the final.", "en"),  # a marked letter in a name says nothing
+    ("Please write to info@gov.kz for details.", "en"),
+    ("Мы посетили сайт www.gov.kz вчера вечером.", "ru"),
+])
+def test_latin_alphabet_letters_and_addresses(sentence: str, lang: str) -> None:
+    """Latin Kazakh with its alphabet's letters was sent to the English voice; so was a Kazakh line of
+    contact details, whose e-mail and site outweighed its Cyrillic words."""
+    assert detect(sentence) == lang

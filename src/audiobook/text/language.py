@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from audiobook.errors import AudiobookError
+from audiobook.text.normalize.kazlatin import MARKS_2018, MARKS_2021
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
 DEFAULT = "kk"
@@ -22,6 +23,9 @@ DEFAULT = "kk"
 BCP47 = {"kk": "kk", "ru": "ru", "en": "en"}
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+LATIN_KAZAKH_MARKS = MARKS_2018 | MARKS_2021
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:kz|ru|com|org|net|info)\b",
+                      re.IGNORECASE)
 _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -47,9 +51,13 @@ SHORT_RUSSIAN = frozenset({"да", "нет", "спасибо", "конечно",
 
 def _kazakh_evidence(text: str) -> bool:
     """A Kazakh letter in a word that is not a name: a lower-case word, or the first word when the next one
-    is not capitalized too ("Иә, рас." is Kazakh; "Нұрлан Әбенов сказал" is a name in a Russian sentence)."""
+    is not capitalized too ("Иә, рас." is Kazakh; "Нұрлан Әбенов сказал" is a name in a Russian sentence).
+    The Latin alphabets' letters count as well ("bolashaǵy", "qoldaıdy"), in lower-case words only: names
+    such as Müller carry them too."""
     words = _WORD.findall(text)
     for k, w in enumerate(words):
+        if w[0].islower() and LATIN_KAZAKH_MARKS.intersection(w):
+            return True
         if not KAZAKH_LETTERS.intersection(w):
             continue
         if w[0].islower():
@@ -67,6 +75,7 @@ def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
     bare = _QUOTED.sub(" ", sentence)
     if not _WORD.search(bare):
         bare = sentence  # all quoted: the quotation is the sentence
+    bare = _ADDRESS.sub(" ", bare)  # an e-mail or a site's address is in Latin letters whatever the language
     if _kazakh_evidence(bare):
         return DEFAULT
     n_cyr, n_lat = len(_CYRILLIC.findall(bare)), len(_LATIN.findall(bare))
