@@ -272,13 +272,14 @@ def check(
     """Pre-flight report, before any audio: speakers, chapters, what was left out, and every guessed word."""
     from audiobook.pipeline import load_script
     from audiobook.text.check import check_script, format_report
+    from audiobook.text.inputs import is_url
     from audiobook.text.normalize import user_lexicon
 
     s = load_script(input)
     for w in s.warnings:
         typer.echo(f"warning: {w}", err=True)
     lines: list[str] = []
-    if not input.startswith(("http://", "https://")):  # a page's lines are not kept to cite
+    if not is_url(input):  # a page's lines are not kept to cite
         with contextlib.suppress(OSError):
             lines = Path(input).read_text(encoding="utf-8", errors="replace").splitlines()
     report = check_script(s, user_lexicon(lexicon), lines)

@@ -137,11 +137,11 @@ def render(
         finally:
             if tmp is not None:
                 tmp.cleanup()
-        episode, bounds = align(episode, Grid(ASSEMBLY_RATE, opts.package.output_rate))  # runs on the MP3 frame grid
+        grid = Grid(ASSEMBLY_RATE, opts.package.output_rate)
+        episode, bounds = align(episode, grid)  # runs cut on the MP3 frame grid
         t["assemble"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         # Metered run by run, as the encoder takes them: an edit re-measures only the runs it changed.
-        grid = Grid(ASSEMBLY_RATE, opts.package.output_rate)
         parts = spans(bounds, len(episode.samples), grid)
         plan = plan_master(episode.samples, episode.sample_rate, opts.loudness, parts, runs)
         if intro is not None or outro is not None:

@@ -84,7 +84,7 @@ class KWeighting:
         keep = len(self._history)
         rows = -(-len(x) // self.hop)
         seg = np.concatenate([self._history, x, np.zeros(rows * self.hop - len(x), dtype=np.float32)])
-        self._history = np.concatenate([self._history, x])[len(x) :]
+        self._history = seg[len(x) : len(x) + keep].copy()  # the last `keep` of history then x
         windows = np.lib.stride_tricks.sliding_window_view(seg, self.size)[:: self.hop]
         spectrum = _k_weighting_spectrum(self.rate, self.size)
         y = np.empty(rows * self.hop, dtype=np.float32)

@@ -26,14 +26,15 @@ def read_url(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES, tot
                 raise AudiobookError(f"{url}: not a web page (Content-Type {ctype}); give the article's page "
                                      "or save the file and give its path")
             length = resp.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
+            declared = int(length) if length and length.isdigit() else None
+            if declared is not None and declared > max_bytes:
                 raise AudiobookError(f"{url}: the page is larger than {max_bytes // 1_000_000} MB; "
                                      "give the article's own page")
             data = _body(resp, url, max_bytes, time.monotonic() + total, total)
             charset = resp.headers.get_content_charset()
-            if length and length.isdigit() and not resp.headers.get("Content-Encoding") and len(data) < int(length):
+            if declared is not None and not resp.headers.get("Content-Encoding") and len(data) < declared:
                 # http.client returns a body cut short by a dropped connection as if it were whole.
-                raise AudiobookError(f"{url}: the page arrived incomplete ({len(data)} of {length} bytes); try "
+                raise AudiobookError(f"{url}: the page arrived incomplete ({len(data)} of {declared} bytes); try "
                                      "again, or save the page and give the file")
     except urllib.error.HTTPError as e:
         raise AudiobookError(f"{url}: the server answered HTTP {e.code} ({e.reason}); check the address") from None
