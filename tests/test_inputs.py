@@ -173,6 +173,35 @@ def test_markdown_one_turn_per_line_without_blank_lines() -> None:
     assert [r for r, _ in said(s)] == [N, N, Q, A, Q, A] and s.dropped == []
 
 
+def test_markdown_raw_html_furniture_is_listed_and_its_prose_read() -> None:
+    from audiobook.text.inputs.markdown import parse_markdown
+
+    text = ("# Саябақ ашылды\n\n**Тілші: Саябақ қашан ашылды?**\n\nАйгүл Сейітова: Кеше ашылды.\n\n"
+            '<div class="share">Бөлісу: Facebook Telegram</div>\n\n'
+            '<nav><a href="/">Басты бет</a><a href="/news">Жаңалықтар</a></nav>\n\n'
+            "<!-- редактор: фотоны кейін қосу -->\n\n"
+            "<p>Айгүл Сейітова: Балалар алаңы да бар.</p>\n")
+    s = parse_document(parse_markdown(text, "x.md"))
+    assert said(s)[-1] == (A, "Балалар алаңы да бар.")
+    assert left_out(s) == [(7, "share buttons", "Бөлісу: Facebook Telegram"),
+                           (9, "navigation", "Басты бет Жаңалықтар")]
+
+
+@pytest.mark.parametrize("depth", [25, 99])
+def test_markdown_deep_quotes_are_read_whole(depth: int) -> None:
+    from audiobook.text.inputs.markdown import parse_markdown
+
+    s = parse_document(parse_markdown("# Тақырып\n\nКіріспе.\n\n" + "> " * depth + "Терең сөйлем.\n\nСоңы.\n", "x.md"))
+    assert [t for _, t in said(s)][-2:] == ["Терең сөйлем.", "Соңы."]
+
+
+@pytest.mark.parametrize("text", ["> " * 100 + "Терең сөйлем.\n", "".join("  " * i + "- тармақ\n" for i in range(60))])
+def test_markdown_nested_past_the_parser_is_refused_not_cut(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "deep.md"
+    path.write_text("# Тақырып\n\nКіріспе.\n\n" + text, encoding="utf-8")
+    r = run_cli("check", str(path))
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert f"{path}: quotes or lists nested too deep" in r.stderr
 def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -111,6 +111,13 @@ def test_an_edited_script_sets_a_segments_language(tmp_path: Path) -> None:
     ("Thomas Müller scored twice in the final.", "en"),  # a marked letter in a name says nothing
     ("Please write to info@gov.kz for details.", "en"),
     ("Мы посетили сайт www.gov.kz вчера вечером.", "ru"),
+    # No alphabet's letter at all: q, Kazakh endings and words no English dictionary has.
+    ("Bul jobany barlyq azamattar qoldaydy.", "kk"),
+    ("Balalar mektepke baryp jur.", "kk"),
+    ("Qazaqstan!", "kk"),
+    ("Nursultan Nazarbayev University is a leading school.", "en"),
+    ("Astana Hub is open to every startup.", "en"),
+    ("Google.", "en"),
 ])
 def test_latin_alphabet_letters_and_addresses(sentence: str, lang: str) -> None:
     """Latin Kazakh with its alphabet's letters was sent to the English voice; so was a Kazakh line of

@@ -83,3 +83,25 @@ def test_the_users_lexicon_wins_over_the_news_table() -> None:
 )
 def test_web_addresses_email_and_hashtags(text: str, spoken: str) -> None:
     assert norm(text) == spoken
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Байланыс телефоны: +7 (727) 123-45-67.",
+     "Байланыс телефоны: плюс жеті, жеті жүз жиырма жеті, жүз жиырма үш, қырық бес, алпыс жеті."),
+    ("Қоңырау шалыңыз: 8 701 555 12 34.", "Қоңырау шалыңыз: сегіз, жеті жүз бір, бес жүз елу бес, он екі, отыз төрт."),
+    ("Нөмір: 87015551234.", "Нөмір: сегіз, жеті жүз бір, бес жүз елу бес, он екі, отыз төрт."),
+    ("Тел.: 8 (7172) 50-10-05.", "Телефон: сегіз, жетпіс бір, жетпіс екі, елу, он, нөл бес."),
+    ("Анықтама: 123-45-67.", "Анықтама: жүз жиырма үш, қырық бес, алпыс жеті."),
+    # Not telephone numbers: grouped thousands, a score, a plain count.
+    ("Бюджет 8 700 000 теңге.", "Бюджет сегіз миллион жеті жүз мың теңге."),
+    ("Халық саны 1 234 567 адам.", "Халық саны бір миллион екі жүз отыз төрт мың бес жүз алпыс жеті адам."),
+])
+def test_telephone_numbers_are_read_group_by_group(text: str, spoken: str) -> None:
+    """Not as one number ("сегіз миллион жеті жүз бір мың ..."), and a label before one stays Kazakh."""
+    assert normalize(text) == spoken
+
+
+def test_a_label_and_a_number_are_a_kazakh_sentence() -> None:
+    from audiobook.text.language import detect
+
+    assert detect("Тел. +7 701 555 12 34.") == "kk" and detect("Нет, спасибо.") == "ru"

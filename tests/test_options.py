@@ -31,6 +31,8 @@ def render(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str]
     (["--lufs", "0"], "--lufs 0"),
     (["--bitrate", "abc"], "--bitrate abc"),
     (["--bitrate", "0k"], "--bitrate 0k"),
+    (["--jobs", "0"], "--jobs 0"),
+    (["-j", "-3"], "--jobs -3"),
 ])
 def test_bad_option_is_one_line_before_synthesis(tmp_path: Path, args: list[str], needle: str) -> None:
     r, _ = render(tmp_path, "-o", str(tmp_path / "out"), *args)
@@ -65,3 +67,18 @@ def test_read_only_folder_is_named_not_a_temporary_file(tmp_path: Path) -> None:
     assert line.startswith(f"error: {out}: cannot write there (") and line.endswith("give another -o/--outdir"), line
     assert ".partial" not in line and "tmp" not in line
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_long_quoted_value_is_shown_by_its_ends(tmp_path: Path) -> None:
+    """An error quoting a pasted paragraph stays one readable line."""
+    script = tmp_path / "s.yaml"
+    name = "Айгүл " * 300
+    script.write_text("title: Тақырып\nspeakers:\n- {id: a, name: А, role: interviewer}\n"
+                      "chapters:\n- {title: Тақырып, first_segment: 0}\n"
+                      f"segments:\n- {{speaker: '{name}', text: Сәлем.}}\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "AUDIOBOOK_CACHE": str(tmp_path / "cache")}
+    r = subprocess.run([sys.executable, "-m", "audiobook", "check", str(script)], capture_output=True, text=True,
+                       env=env, cwd=tmp_path, timeout=60)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 1 and len(lines) == 1, r.stderr
+    assert "unknown speaker 'Айгүл Айгүл" in lines[0] and "…" in lines[0] and len(lines[0]) < 400, lines[0]

@@ -18,6 +18,7 @@ from audiobook.console import (
     interrupt,
     neural_hint,
     parse_formats,
+    warn,
     with_batch_progress,
     with_progress,
 )
@@ -92,10 +93,10 @@ def render(
         keep_all=keep_all, languages=parse_languages(languages),
     )
     # Checked before any synthesis, which can take minutes with neural voices.
-    check_render_options(outdir, bitrate, lufs)
+    check_render_options(outdir, bitrate, lufs, jobs)
     if package.cover is not None:
         for w in check_cover(package.cover):
-            typer.echo(f"warning: {w}", err=True)
+            warn(w)
     else:
         font_path()  # the generated cover's font: a broken install fails now, not after synthesis
     try:
@@ -109,7 +110,7 @@ def render(
         sys.stderr.flush()
         os._exit(130)
     for w in result.warnings:
-        typer.echo(f"warning: {w}", err=True)
+        warn(w)
     if not quiet:
         s = result.stats
         typer.echo(
@@ -186,7 +187,7 @@ def batch(
 
         feed_show = Show.from_mapping({"title": title, "description": description, "category": category}, "options")
         try:
-            written = write_feed(outdir, base_url, feed_show, warn=lambda w: typer.echo(f"warning: {w}", err=True))
+            written = write_feed(outdir, base_url, feed_show, warn=warn)
             typer.echo(f"feed: {written}", err=True)
         except AudiobookError as e:
             err(f"feed: {e}")
@@ -221,7 +222,7 @@ def script(
         raise AudiobookError("--json and --yaml: choose one")
     s = load_script(input, keep_all)
     for w in s.warnings:
-        typer.echo(f"warning: {w}", err=True)
+        warn(w)
     typer.echo(dump_json(s) if json_ else dump_yaml(s) if yaml_ else format_script(s) + format_dropped(s),
                nl=False)
 
@@ -277,7 +278,7 @@ def check(
 
     s = load_script(input)
     for w in s.warnings:
-        typer.echo(f"warning: {w}", err=True)
+        warn(w)
     lines: list[str] = []
     if not is_url(input):  # a page's lines are not kept to cite
         with contextlib.suppress(OSError):
@@ -316,7 +317,7 @@ def feed(
 
     options = Show.from_mapping({"title": title, "author": author, "description": description, "image": image,
                                  "category": category, "explicit": explicit}, "options")
-    path = write_feed(folder, base_url, options, warn=lambda w: typer.echo(f"warning: {w}", err=True))
+    path = write_feed(folder, base_url, options, warn=warn)
     typer.echo(str(path))
 
 

@@ -27,8 +27,26 @@ def parse_formats(values: list[str] | None) -> frozenset[str]:
     return frozenset(formats | {"mp3"})
 
 
+# A value quoted in a message ('...' or "...") longer than this is shown by its ends: an error about a
+# pasted paragraph or a runaway option stays one readable line.
+QUOTED_MAX = 120
+_QUOTED = re.compile(f"'[^'\\n]{{{QUOTED_MAX},}}'|\"[^\"\\n]{{{QUOTED_MAX},}}\"")
+
+
+def shorten_quoted(msg: str) -> str:
+    def cut(m: re.Match[str]) -> str:
+        q = m.group(0)
+        return f"{q[:80]}…{q[-30:]}"
+
+    return _QUOTED.sub(cut, msg)
+
+
 def err(msg: str) -> None:
-    typer.echo(f"error: {msg}", err=True)
+    typer.echo(f"error: {shorten_quoted(msg)}", err=True)
+
+
+def warn(msg: str) -> None:
+    typer.echo(f"warning: {shorten_quoted(msg)}", err=True)
 
 
 def friendly(fn: F) -> F:
@@ -62,8 +80,10 @@ BITRATE = re.compile(r"(\d+(?:\.\d+)?)([kK]?)")
 BITRATE_RANGE = (8_000, 512_000)
 
 
-def check_render_options(outdir: Path, bitrate: str, lufs: float) -> None:
+def check_render_options(outdir: Path, bitrate: str, lufs: float, jobs: int | None = None) -> None:
     """Options a render would otherwise reject only after synthesis and mastering, with a temporary name."""
+    if jobs is not None and jobs < 1:
+        raise AudiobookError(f"--jobs {jobs}: give a whole number of at least 1, or leave it out (one per core)")
     lo, hi = LUFS_RANGE
     if not lo <= lufs <= hi:  # also nan
         raise AudiobookError(f"--lufs {lufs:g}: outside {lo:g}..{hi:g} LUFS; podcasts use -16 (mono -19)")

@@ -88,7 +88,7 @@ def script_lines(
             language = seg.language or detect(sentence, languages)
             spoken = speakable(sentence, language, lexicon)
             if not any(ch.isalpha() for ch in spoken):
-                warnings.append(f"segment {i + 1}: nothing to speak in {sentence!r}; it is left out of the audio")
+                warnings.append(f"segment {i}: nothing to speak in {sentence!r}; it is left out of the audio")
                 continue
             lines.append(Line(i, j, seg.chapter, seg.speaker, sentence, spoken, language))
     return lines, warnings

@@ -104,11 +104,11 @@ def preflight(script: Script, lexicon: Path | None) -> list[dict[str, Any]]:
 
     out: list[dict[str, Any]] = [{"message": w} for w in script.warnings]
     _, warnings = script_lines(script, user_lexicon(lexicon))
-    for w in warnings:  # "segment 8: nothing to speak in ..." counts from 1; the page's table from 0
+    for w in warnings:  # "segment 8: nothing to speak in ...": numbered from 0, as the page's table
         head, _, rest = w.partition(": ")
         number = head.removeprefix("segment ")
         if number.isdigit():
-            out.append({"message": rest, "segment": int(number) - 1})
+            out.append({"message": rest, "segment": int(number)})
         else:
             out.append({"message": w})
     from audiobook.text.check import check_script
@@ -116,7 +116,7 @@ def preflight(script: Script, lexicon: Path | None) -> list[dict[str, Any]]:
     for f in check_script(script, user_lexicon(lexicon)).guesses:  # the `audiobook check` report
         g = f.guess
         out.append({"message": f"{g.written} → {g.spoken}" + (f" ({g.note})" if g.note else ""),
-                    "segment": f.segment - 1, "word": g.written, "lexicon": g.lexicon_line})
+                    "segment": f.segment, "word": g.written, "lexicon": g.lexicon_line})
     return out
 
 

@@ -24,7 +24,7 @@ class SpeakerTurns:
 
 @dataclass(frozen=True)
 class Finding:
-    segment: int  # 1-based segment number
+    segment: int  # as `audiobook script` and the script file number them (from 0)
     line: int | None  # 1-based line of the input where the word is written, when found
     sentence: str  # the sentence as written
     guess: Guess
@@ -74,7 +74,7 @@ def check_script(script: Script, lexicon: Lexicon, lines: Sequence[str] = ()) ->
     speakers = [SpeakerTurns(s.id, s.name, s.role, turns.get(s.id, 0)) for s in script.speakers]
     findings: list[Finding] = []
     cursor = 0
-    for number, seg in enumerate(script.segments, start=1):
+    for number, seg in enumerate(script.segments):
         at = _locate(lines, seg.text[:40], cursor) if lines else None
         cursor = at - 1 if at else cursor
         for sentence in split_sentences(seg.text):

@@ -4,6 +4,7 @@ Kazakh is the article's language and the default. Evidence, strongest first:
 - a quoted passage («…», "…", “…”) does not count: a Kazakh sentence quoting a Russian title stays Kazakh;
 - a Kazakh-specific letter (ә ғ қ ң ө ұ ү һ і) in a lower-case word (names such as «Нұрлан» in a Russian
   sentence do not count) makes the sentence Kazakh;
+- Kazakh in Latin letters, by the normalizer's word evidence (text.normalize.kazlatin), is Kazakh;
 - otherwise lingua-language-detector, restricted to the allowed languages, decides; Latin-script text
   can only be English or Kazakh, Cyrillic only Kazakh or Russian. A doubtful answer stays Kazakh.
 """
@@ -30,6 +31,7 @@ _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+SHORT_LETTERS = 4  # a sentence of numbers with no more Cyrillic letters than this stays Kazakh
 # A foreign answer below this confidence (of two candidates: a tie) keeps the default language.
 MIN_CONFIDENCE = 0.5
 
@@ -68,6 +70,19 @@ def _kazakh_evidence(text: str) -> bool:
     return False
 
 
+def _latin_kazakh(text: str) -> bool:
+    """Kazakh in Latin letters with none of its alphabets' marks ("Bul jobany barlyq azamattar qoldaydy."),
+    which the detector (trained on Cyrillic Kazakh) calls English: most of its words are Kazakh by the
+    normalizer's own word evidence (q, endings, words no English dictionary has), so the sentence is read
+    by the voice that its transliteration is made for. A lone word must be Kazakh beyond doubt."""
+    from audiobook.text.normalize.kazlatin import WORD, kazakh_words, score
+
+    words = WORD.findall(text)
+    if len(words) == 1:
+        return score(words[0]) >= 3
+    return bool(words) and 2 * sum(kazakh_words(words)) > len(words)
+
+
 def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
     """The language of one sentence, one of `allowed` (Kazakh when only Kazakh is allowed)."""
     if len(allowed) <= 1 or DEFAULT not in allowed:
@@ -80,6 +95,11 @@ def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
         return DEFAULT
     n_cyr, n_lat = len(_CYRILLIC.findall(bare)), len(_LATIN.findall(bare))
     if n_cyr == 0 and n_lat == 0:
+        return DEFAULT
+    if n_lat == 0 and n_cyr <= SHORT_LETTERS and _WORD.sub("", bare).strip(" .,:;!?-–—") \
+            and not any(w.lower() in SHORT_RUSSIAN for w in _WORD.findall(bare)):
+        return DEFAULT  # "Тел. 8 701 555 12 34": a label before numbers says nothing of a language
+    if n_lat > n_cyr and _latin_kazakh(bare):
         return DEFAULT
     script_langs = ("en",) if n_lat > n_cyr else ("ru",)
     candidates = tuple(x for x in allowed if x in script_langs)

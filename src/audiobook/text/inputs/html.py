@@ -74,24 +74,9 @@ def decode(data: bytes, charset: str | None, source: str) -> str:
 
 
 def read_html(html: str, source: str) -> Document:
-    import lxml.html  # type: ignore[import-untyped]
-    from lxml import etree
-
-    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in a str
-    if not html.strip():
-        raise AudiobookError(f"{source}: the page is empty; give a saved article page")
-    parser = lxml.html.HTMLParser()
-    try:
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except (etree.ParserError, ValueError) as e:
-        raise AudiobookError(f"{source}: not readable as HTML ({e}); save the page again") from None
-    for err in parser.error_log:
-        if err.type_name == "ERR_RESOURCE_LIMIT":  # libxml2 stops at 256 nested tags and drops the rest
-            raise AudiobookError(f"{source}: the page nests its tags too deep to be read whole ({err.message}); "
-                                 "save the article again, or copy its text into a .txt file")
+    root = _parse(html, source)
     title, when = _metadata(root)
-    container = _container(root, html)
-    walker = _Walker(container)
+    walker = _Walker(_container(root, html))
     walker.walk(root, None, False, False)
     blocks = walker.blocks
     if title is None:
@@ -99,6 +84,39 @@ def read_html(html: str, source: str) -> Document:
     if not any(b.furniture is None and b.text.strip() for b in blocks):
         raise AudiobookError(f"{source}: no article text found in the page; save the article's own page")
     return Document(source=source, blocks=_headline_first(blocks, title), title=title, date=when)
+
+
+def fragment_blocks(html: str, source: str) -> list[Block]:
+    """A piece of HTML inside another document (raw HTML in a Markdown file): all of it belongs to the
+    article, and what is furniture in it (a share box, a menu) keeps its reason, so it is reported."""
+    root = _parse(html, source, fragment=True)
+    if root is None:
+        return []
+    walker = _Walker(None)
+    walker.walk(root, None, False, False)
+    return walker.blocks
+
+
+def _parse(html: str, source: str, fragment: bool = False) -> Any:
+    """The page's lxml tree; for a fragment with nothing in it (a comment), None."""
+    import lxml.html  # type: ignore[import-untyped]
+    from lxml import etree
+
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in a str
+    if not html.strip() and not fragment:
+        raise AudiobookError(f"{source}: the page is empty; give a saved article page")
+    parser = lxml.html.HTMLParser()
+    try:
+        root = lxml.html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError) as e:
+        if fragment and isinstance(e, etree.ParserError):
+            return None  # "Document is empty"
+        raise AudiobookError(f"{source}: not readable as HTML ({e}); save the page again") from None
+    for err in parser.error_log:
+        if err.type_name == "ERR_RESOURCE_LIMIT":  # libxml2 stops at 256 nested tags and drops the rest
+            raise AudiobookError(f"{source}: the page nests its tags too deep to be read whole ({err.message}); "
+                                 "save the article again, or copy its text into a .txt file")
+    return root
 
 
 def _headline_first(blocks: list[Block], title: str | None) -> list[Block]:

@@ -13,6 +13,9 @@ from typing import Any
 from audiobook.errors import AudiobookError
 from audiobook.text.inputs.blocks import Block, Document, clean
 
+MAX_NESTING = 100  # markdown-it's CommonMark preset stops at 20; no article nests a tenth as deep
+_LEAVES = {"paragraph_open", "heading_open"}  # their text is read by the inline parser, at any depth
+
 
 def read_markdown(path: Path) -> Document:
     from audiobook.text.source import read_text
@@ -23,7 +26,12 @@ def read_markdown(path: Path) -> Document:
 def parse_markdown(text: str, source: str) -> Document:
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(text)
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    tokens = md.parse(text)
+    if any(tok.nesting == 1 and tok.level >= MAX_NESTING - 1 and tok.type not in _LEAVES for tok in tokens):
+        # markdown-it reads nothing inside a quote or list item opened at this depth, and says nothing
+        raise AudiobookError(f"{source}: quotes or lists nested too deep to read (past {MAX_NESTING} "
+                             "levels); flatten them, or give the text as a .txt file")
     blocks: list[Block] = []
     heading = 0
     quote = 0
@@ -44,14 +52,10 @@ def parse_markdown(text: str, source: str) -> Document:
             blocks.append(Block(clean(tok.content.strip()), line, furniture="code block"))
         elif tok.type == "html_block":
             line = (tok.map[0] + 1) if tok.map else 0
-            from audiobook.text.inputs.html import read_html
+            from audiobook.text.inputs.html import fragment_blocks
 
-            try:
-                inner = read_html(tok.content, source).blocks
-            except AudiobookError:
-                continue  # an HTML comment or an empty tag: nothing to read
             blocks.extend(Block(b.text, line + max(b.line - 1, 0), b.bold, b.italic, b.heading, b.furniture)
-                          for b in inner)
+                          for b in fragment_blocks(tok.content, source))
     if not any(b.text.strip() for b in blocks):
         raise AudiobookError(f"{source}: no text in the Markdown file; give an interview article")
     return Document(source=source, blocks=blocks)

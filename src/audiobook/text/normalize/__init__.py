@@ -99,6 +99,7 @@ def _drop_repeated_acronyms(text: str, lexicon: Lexicon) -> str:
 
 
 def _rules(text: str) -> str:
+    text = rules.phones(text)
     text = punct.prepare(text)
     text = rules.degrees(text)
     text = rules.split_glued(text)

@@ -50,6 +50,14 @@ _DOT_TIME = r"(?<![\d.,])(?:[01]?\d|2[0-4])\.[0-5]\d(?![\d.,]\d|\d)"
 _DOT_CLOCK = re.compile(
     rf"(?P<before>(?i:сағат)\s)?(?P<first>{_DOT_TIME})(?:(?P<dash>\s?[–—-]\s?)(?P<second>{_DOT_TIME}))?{_END}"
 )
+# A telephone number: "+7 (727) 123-45-67", "8 701 555 12 34", "87015551234", "8 (7172) 50-10-05",
+# "123-45-67". Its digits are
+# read group by group, as people read them out, never as one big number ("сегіз миллион ...").
+_PHONE = re.compile(
+    r"(?<![\w+.,−-])(?P<lead>\+\d{1,3}[\s-]?|8[\s-]?)?(?P<area>\(\d{3,5}\)[\s-]?|\d{3,4}[\s-]?)?"
+    r"(?P<local>\d{2,3}-\d{2}-\d{2}|\d{2,3} \d{2} \d{2}|\d{7})(?![\d,.]\d|\d)"
+)
+_TEL = re.compile(r"(?<![\w.])([Тт]ел)\.(?=\s?:?\s?[+\d(])")
 _FRACTION = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,3})(?![\d/])")
 _DEGREES = re.compile(rf"\s?(?:°\s?[CС]|℃)(?![\w]){_END}")
 _SCORE = re.compile(r"(?<![\d:])(\d+):(\d+)(?![\d:])")
@@ -231,6 +239,33 @@ def _dot_clock(m: re.Match[str]) -> str:
     return (m.group("before") or "") + spoken
 
 
+def _phone(m: re.Match[str]) -> str:
+    lead, area, local = m.group("lead"), m.group("area"), m.group("local")
+    if m.group(0).lstrip("+").isdigit() and not re.fullmatch(r"(?:\+7|8)\d{10}", m.group(0)):
+        return m.group(0)  # unbroken digits are a telephone number only as +7 or 8 and ten digits
+    alone = re.fullmatch(r"\d{3}-\d{2}-\d{2}", local) is not None and not area
+    if not (alone or (area and (lead or area.startswith("(")))):
+        return m.group(0)  # "123 45 67", "12-10-05" or seven digits alone: a count, a score, a code
+    groups = re.findall(r"\d+", local)
+    if len(groups) == 1:
+        groups = [local[:3], local[3:5], local[5:]]
+    area_groups = re.findall(r"\d+", area or "")
+    if area_groups and len(area_groups[0]) == 4:
+        area_groups = [area_groups[0][:2], area_groups[0][2:]]  # "7172" is read "жетпіс бір, жетпіс екі"
+    words = [_digit_group(g) for g in area_groups + groups]
+    if lead:
+        code = lead.strip(" -")
+        words.insert(0, ("плюс " if code.startswith("+") else "") + _digit_group(code.lstrip("+")))
+    return ", ".join(words)
+
+
+def _digit_group(group: str) -> str:
+    """One group of a telephone number: a leading zero is said ("05" -> "нөл бес")."""
+    zeros = len(group) - len(group.lstrip("0"))
+    rest = group[zeros:]
+    return " ".join(["нөл"] * zeros + ([cardinal_digits(rest)] if rest else []))
+
+
 def _roman(m: re.Match[str]) -> str:
     token, end, first = m.group("roman"), m.group("end"), m.group("first")
     value = roman_value(token)
@@ -289,6 +324,14 @@ def split_glued(text: str) -> str:
 
     text = _GLUED_SUFFIX.sub(glued, text)
     return _LETTER_DIGIT.sub(" ", text)
+
+
+def phones(text: str) -> str:
+    """Telephone numbers read group by group, and "тел." before one as "телефон"; before the punctuation
+    rules, which make "(727)" a pause."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return _PHONE.sub(_phone, _TEL.sub(r"\1ефон", text))
 
 
 def romans(text: str) -> str:
