@@ -118,6 +118,12 @@ def test_an_edited_script_sets_a_segments_language(tmp_path: Path) -> None:
     ("Nursultan Nazarbayev University is a leading school.", "en"),
     ("Astana Hub is open to every startup.", "en"),
     ("Google.", "en"),
+    # Kazakh names do not make an English sentence Kazakh, quoted or not.
+    ('"Kazakhstan is a reliable partner," said Kassym-Jomart Tokayev.', "en"),
+    ("Zhanna visited Kyzylorda.", "en"),
+    ("Halyk Bank Q3 Results", "en"),
+    ("Happy Nauryz!", "en"),
+    ("Gennady Golovkin won the fight.", "en"),
 ])
 def test_latin_alphabet_letters_and_addresses(sentence: str, lang: str) -> None:
     """Latin Kazakh with its alphabet's letters was sent to the English voice; so was a Kazakh line of

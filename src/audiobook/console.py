@@ -30,7 +30,7 @@ def parse_formats(values: list[str] | None) -> frozenset[str]:
 # A value quoted in a message ('...' or "...") longer than this is shown by its ends: an error about a
 # pasted paragraph or a runaway option stays one readable line.
 QUOTED_MAX = 120
-_QUOTED = re.compile(f"'[^'\\n]{{{QUOTED_MAX},}}'|\"[^\"\\n]{{{QUOTED_MAX},}}\"")
+_QUOTED = re.compile(f"(?<![\\w'\"])(?:'[^'\\n]{{{QUOTED_MAX},}}'|\"[^\"\\n]{{{QUOTED_MAX},}}\")(?!\\w)")
 
 
 def shorten_quoted(msg: str) -> str:

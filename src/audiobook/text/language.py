@@ -31,7 +31,10 @@ _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
-SHORT_LETTERS = 4  # a sentence of numbers with no more Cyrillic letters than this stays Kazakh
+# The words of a contact line, in every language a Kazakh page writes them.
+CONTACT_LABELS = frozenset({"тел", "телефон", "телефоны", "факс", "моб", "ұялы", "e", "mail", "email", "эл",
+                            "пошта", "поштасы", "сайт", "сайты", "whatsapp", "telegram", "индекс", "tel", "phone",
+                            "fax"})
 # A foreign answer below this confidence (of two candidates: a tie) keeps the default language.
 MIN_CONFIDENCE = 0.5
 
@@ -80,7 +83,9 @@ def _latin_kazakh(text: str) -> bool:
     words = WORD.findall(text)
     if len(words) == 1:
         return score(words[0]) >= 3
-    return bool(words) and 2 * sum(kazakh_words(words)) > len(words)
+    # Only lower-case words count: names (Tokayev, Kyzylorda, Halyk Bank) are Kazakh in English sentences too.
+    lower = [w for w in words if w[0].islower()]
+    return len(lower) >= 2 and 2 * sum(kazakh_words(lower)) > len(lower)
 
 
 def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
@@ -96,9 +101,9 @@ def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
     n_cyr, n_lat = len(_CYRILLIC.findall(bare)), len(_LATIN.findall(bare))
     if n_cyr == 0 and n_lat == 0:
         return DEFAULT
-    if n_lat == 0 and n_cyr <= SHORT_LETTERS and _WORD.sub("", bare).strip(" .,:;!?-–—") \
-            and not any(w.lower() in SHORT_RUSSIAN for w in _WORD.findall(bare)):
-        return DEFAULT  # "Тел. 8 701 555 12 34": a label before numbers says nothing of a language
+    words = [w.lower() for w in _WORD.findall(bare)]
+    if words and all(w in CONTACT_LABELS for w in words):
+        return DEFAULT  # "Тел./факс: 8 (7172) 50-10-05", "e-mail: ...": labels say nothing of a language
     if n_lat > n_cyr and _latin_kazakh(bare):
         return DEFAULT
     script_langs = ("en",) if n_lat > n_cyr else ("ru",)

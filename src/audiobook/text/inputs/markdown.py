@@ -7,6 +7,7 @@ breaks, so a copied interview with one turn per line reads as it does in a .txt.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from audiobook.errors import AudiobookError
 from audiobook.text.inputs.blocks import Block, Document, clean
 
 MAX_NESTING = 100  # markdown-it's CommonMark preset stops at 20; no article nests a tenth as deep
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _LEAVES = {"paragraph_open", "heading_open"}  # their text is read by the inline parser, at any depth
 
 
@@ -77,7 +79,7 @@ def _inline(children: list[Any], line: int, heading: int) -> list[Block]:
             italic -= 1
         elif t.type in ("text", "code_inline"):
             parts.append((t.content, bold > 0, italic > 0))
-        elif t.type in ("softbreak", "hardbreak"):
+        elif t.type in ("softbreak", "hardbreak") or (t.type == "html_inline" and _BR.fullmatch(t.content)):
             parts.append(("\n", bold > 0, italic > 0))
         elif t.type == "image":
             alt = "".join(c.content for c in (t.children or []))

@@ -141,7 +141,7 @@ DOTTED: dict[str, str] = {
 }
 _SENTENCE_END = {"т.с.с.", "т.б.", "т.т."}
 # Words the sentence splitter must not end a sentence after.
-NO_SPLIT_AFTER = frozenset(DOTTED) | {"т.с.с", "т.б", "т.с."}
+NO_SPLIT_AFTER = frozenset(DOTTED) | {"т.с.с", "т.б", "т.с.", "тел.", "Тел.", "ТЕЛ."}  # "Тел. 8 701 ..."
 
 _END = rf"(?:-(?P<end>[{KAZ_LOWER}]+))?"
 

@@ -51,13 +51,20 @@ _DOT_CLOCK = re.compile(
     rf"(?P<before>(?i:сағат)\s)?(?P<first>{_DOT_TIME})(?:(?P<dash>\s?[–—-]\s?)(?P<second>{_DOT_TIME}))?{_END}"
 )
 # A telephone number: "+7 (727) 123-45-67", "8 701 555 12 34", "87015551234", "8 (7172) 50-10-05",
-# "123-45-67". Its digits are
-# read group by group, as people read them out, never as one big number ("сегіз миллион ...").
+# "8 800 080 7777", "123-45-67", or any of these shapes after "тел.:". Its digits are read group by group,
+# as people read them out, never as one big number ("сегіз миллион ...").
 _PHONE = re.compile(
     r"(?<![\w+.,−-])(?P<lead>\+\d{1,3}[\s-]?|8[\s-]?)?(?P<area>\(\d{3,5}\)[\s-]?|\d{3,4}[\s-]?)?"
-    r"(?P<local>\d{2,3}-\d{2}-\d{2}|\d{2,3} \d{2} \d{2}|\d{7})(?![\d,.]\d|\d)"
+    r"(?P<local>\d{1,3}-\d{2}-\d{2}|\d{1,3} \d{2} \d{2}|\d{3}[\s-]\d{4}|\d{6,7})(?![\d,.]\d|\d)"
+    rf"(?:-(?P<end>[{KAZ_LOWER}]+)(?![\w-]))?"
 )
-_TEL = re.compile(r"(?<![\w.])([Тт]ел)\.(?=\s?:?\s?[+\d(])")
+# Right before a number: a label that makes it a telephone number whatever its shape, or the number
+# before it in a list ("50-10-05, 50-10-06").
+_PHONE_BEFORE = re.compile(
+    r"(?i)(?:(?<!\w)(?:тел|телефон\w*|факс|моб\w*|whatsapp|phone|tel)\.?(?:\s?/\s?факс\.?)?\s?:?"
+    r"|\d{2}-\d{2}[,;]\s?(?:және|немесе)?)\s?$"
+)
+_TEL = re.compile(r"(?<![\w.])([Тт]ел)\.(?=[\s/:]*(?:факс\.?)?[\s:]*[+\d(])")
 _FRACTION = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,3})(?![\d/])")
 _DEGREES = re.compile(rf"\s?(?:°\s?[CС]|℃)(?![\w]){_END}")
 _SCORE = re.compile(r"(?<![\d:])(\d+):(\d+)(?![\d:])")
@@ -240,23 +247,38 @@ def _dot_clock(m: re.Match[str]) -> str:
 
 
 def _phone(m: re.Match[str]) -> str:
-    lead, area, local = m.group("lead"), m.group("area"), m.group("local")
-    if m.group(0).lstrip("+").isdigit() and not re.fullmatch(r"(?:\+7|8)\d{10}", m.group(0)):
-        return m.group(0)  # unbroken digits are a telephone number only as +7 or 8 and ten digits
-    alone = re.fullmatch(r"\d{3}-\d{2}-\d{2}", local) is not None and not area
-    if not (alone or (area and (lead or area.startswith("(")))):
-        return m.group(0)  # "123 45 67", "12-10-05" or seven digits alone: a count, a score, a code
+    lead, area, local, end = m.group("lead"), m.group("area"), m.group("local"), m.group("end")
+    whole = m.group(0).split("-" + end)[0] if end else m.group(0)
+    labelled = _PHONE_BEFORE.search(m.string[max(0, m.start() - 30) : m.start()]) is not None
+    if whole.lstrip("+").isdigit():
+        if not (re.fullmatch(r"(?:\+7|8)\d{10}", whole) or labelled and len(whole) >= 6):
+            return m.group(0)  # unbroken digits: a telephone number only as +7 or 8 and ten digits
+    elif not (labelled or (area and (lead or area.startswith("(")))
+              or (not area and re.fullmatch(r"\d{3}-\d{2}-\d{2}", local))):
+        return m.group(0)  # "123 45 67", "12-10-05", "8 700 000": a count, a score, a code
     groups = re.findall(r"\d+", local)
-    if len(groups) == 1:
-        groups = [local[:3], local[3:5], local[5:]]
     area_groups = re.findall(r"\d+", area or "")
-    if area_groups and len(area_groups[0]) == 4:
-        area_groups = [area_groups[0][:2], area_groups[0][2:]]  # "7172" is read "жетпіс бір, жетпіс екі"
-    words = [_digit_group(g) for g in area_groups + groups]
+    if whole.lstrip("+").isdigit() and len(whole.lstrip("+")) == 11:  # +77015551234, 87015551234
+        digits = whole.lstrip("+")
+        lead = "+7" if whole.startswith("+") else "8"
+        area_groups, groups = [digits[1:4]], [digits[4:7], digits[7:9], digits[9:]]
+    if len(groups) == 1:  # unbroken: 555 12 34 or 50 10 05
+        g = groups[0]
+        groups = [g[:-4], g[-4:-2], g[-2:]]
+    words = [_digit_group(p) for g in area_groups + groups for p in _pairs(g)]
     if lead:
         code = lead.strip(" -")
         words.insert(0, ("плюс " if code.startswith("+") else "") + _digit_group(code.lstrip("+")))
-    return ", ".join(words)
+    spoken = ", ".join(words)
+    if end:
+        spoken = spoken + end if is_suffix(end) else f"{spoken}-{end}"  # "...отыз төрт-ке" -> "отыз төртке"
+    return spoken
+
+
+def _pairs(group: str) -> list[str]:
+    """A group of four or five is read in two: "7172" -> "жетпіс бір, жетпіс екі", "72131" -> "жетпіс
+    екі, жүз отыз бір"."""
+    return [group[:2], group[2:]] if len(group) in (4, 5) else [group]
 
 
 def _digit_group(group: str) -> str:
