@@ -248,20 +248,20 @@ def _dot_clock(m: re.Match[str]) -> str:
 
 def _phone(m: re.Match[str]) -> str:
     lead, area, local, end = m.group("lead"), m.group("area"), m.group("local"), m.group("end")
-    whole = m.group(0).split("-" + end)[0] if end else m.group(0)
+    whole = m.string[m.start() : m.end("local")]  # the number without its case ending
     labelled = _PHONE_BEFORE.search(m.string[max(0, m.start() - 30) : m.start()]) is not None
-    if whole.lstrip("+").isdigit():
-        if not (re.fullmatch(r"(?:\+7|8)\d{10}", whole) or labelled and len(whole) >= 6):
-            return m.group(0)  # unbroken digits: a telephone number only as +7 or 8 and ten digits
+    groups = re.findall(r"\d+", local)
+    area_groups = re.findall(r"\d+", area or "")
+    digits = whole.lstrip("+")
+    if digits.isdigit():  # unbroken: a telephone number only as +7 or 8 and ten digits, or after a label
+        if re.fullmatch(r"(?:\+7|8)\d{10}", whole):  # +77015551234, 87015551234
+            lead = "+7" if whole.startswith("+") else "8"
+            area_groups, groups = [digits[1:4]], [digits[4:7], digits[7:9], digits[9:]]
+        elif not (labelled and len(whole) >= 6):
+            return m.group(0)
     elif not (labelled or (area and (lead or area.startswith("(")))
               or (not area and re.fullmatch(r"\d{3}-\d{2}-\d{2}", local))):
         return m.group(0)  # "123 45 67", "12-10-05", "8 700 000": a count, a score, a code
-    groups = re.findall(r"\d+", local)
-    area_groups = re.findall(r"\d+", area or "")
-    if whole.lstrip("+").isdigit() and len(whole.lstrip("+")) == 11:  # +77015551234, 87015551234
-        digits = whole.lstrip("+")
-        lead = "+7" if whole.startswith("+") else "8"
-        area_groups, groups = [digits[1:4]], [digits[4:7], digits[7:9], digits[9:]]
     if len(groups) == 1:  # unbroken: 555 12 34 or 50 10 05
         g = groups[0]
         groups = [g[:-4], g[-4:-2], g[-2:]]
