@@ -54,6 +54,14 @@ def is_suffix(ending: str) -> bool:
     return bool(ending) and _SUFFIX_CHAIN.fullmatch(ending) is not None
 
 
+def join_ending(spoken: str, end: str | None) -> str:
+    """A hyphenated ending written after digits or an address, on the words read for them: a case ending
+    joins the last word as written ("...отыз төрт" + "ке"), anything else stays after a hyphen."""
+    if not end:
+        return spoken
+    return spoken + end if is_suffix(end) else f"{spoken}-{end}"
+
+
 def split_ordinal_marker(ending: str) -> str | None:
     """For an ordinal marker ("ші", "інші", "шіден") return what follows the marker; else None."""
     m = _ORDINAL_MARKER.match(ending)

@@ -19,7 +19,7 @@ import re
 
 from audiobook.text.normalize.abbreviations import MONTHS, expand_abbreviations
 from audiobook.text.normalize.guesses import active, report
-from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
+from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, join_ending, split_ordinal_marker
 from audiobook.text.normalize.numbers import (
     cardinal,
     cardinal_digits,
@@ -269,10 +269,7 @@ def _phone(m: re.Match[str]) -> str:
     if lead:
         code = lead.strip(" -")
         words.insert(0, ("плюс " if code.startswith("+") else "") + _digit_group(code.lstrip("+")))
-    spoken = ", ".join(words)
-    if end:
-        spoken = spoken + end if is_suffix(end) else f"{spoken}-{end}"  # "...отыз төрт-ке" -> "отыз төртке"
-    return spoken
+    return join_ending(", ".join(words), end)  # "87015551234-ке": "... отыз төртке"
 
 
 def _pairs(group: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from audiobook.text.normalize.morph import KAZ_LOWER, is_suffix
+from audiobook.text.normalize.morph import KAZ_LOWER, join_ending
 from audiobook.text.normalize.numbers import cardinal_digits
 
 DOMAINS = {
@@ -73,12 +73,6 @@ def _spell(label: str) -> str:
     return "-".join(LETTER_NAMES[ch] for ch in label.lower() if ch in LETTER_NAMES)
 
 
-def _attach(spoken: str, end: str | None) -> str:
-    if not end:
-        return spoken
-    return spoken + end if is_suffix(end) else f"{spoken}-{end}"
-
-
 def addresses(text: str, read_word: Callable[[str], str], protect: Callable[[str], str]) -> str:
     """E-mail and web addresses into words, each protected from the later rules by `protect`."""
     if not _ADDRESS_HINT.search(text):
@@ -87,7 +81,7 @@ def addresses(text: str, read_word: Callable[[str], str], protect: Callable[[str
     def email(m: re.Match[str]) -> str:
         user = _read_labels(re.split(r"[.+]", m.group("user")), read_word, " нүкте ")
         host = _read_labels(m.group("host").split("."), read_word, " нүкте ")
-        return protect(_attach(_dotted_tail(f"{user} эт {host}", m, read_word), m.group("end")))
+        return protect(join_ending(_dotted_tail(f"{user} эт {host}", m, read_word), m.group("end")))
 
     def url(m: re.Match[str]) -> str:
         host = re.sub(r"^www\.", "", m.group("host"), flags=re.IGNORECASE)
@@ -95,7 +89,7 @@ def addresses(text: str, read_word: Callable[[str], str], protect: Callable[[str
         path = [p for p in (m.group("path") or "").split("/") if p and "?" not in p and "=" not in p]
         if path:
             spoken += " слэш " + " слэш ".join(_read_labels(p.split("."), read_word, " нүкте ") for p in path)
-        return protect(_attach(_dotted_tail(spoken, m, read_word), m.group("end")))
+        return protect(join_ending(_dotted_tail(spoken, m, read_word), m.group("end")))
 
     return URL.sub(url, EMAIL.sub(email, text))
 
