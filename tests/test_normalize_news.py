@@ -79,6 +79,8 @@ def test_the_users_lexicon_wins_over_the_news_table() -> None:
         ("Жарнама balmuzdaq.plus-ке шықты.", "Жарнама балмұздақ нүкте плюске шықты."),
         ("Акция #ТазаҚазақстан хэштегімен өтті.", "Акция хэштег Таза Қазақстан хэштегімен өтті."),
         ("#Астана2025 форумы басталды.", "Хэштег Астана екі мың жиырма бес форумы басталды."),
+        # A label with no vowel is spelled: read as a word it was "тг", which a second pass reads "теңге".
+        ("Хат: a@thg.kz.", "Хат: эй эт ти-эйч-джи нүкте кей-зед."),
     ],
 )
 def test_web_addresses_email_and_hashtags(text: str, spoken: str) -> None:

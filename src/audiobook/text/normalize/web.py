@@ -30,6 +30,7 @@ URL = re.compile(
     re.IGNORECASE,
 )
 _PIECES = re.compile(r"\d+|[^\W\d_]+")
+_VOWEL = re.compile(r"[aeiouy]", re.IGNORECASE)
 _ADDRESS_HINT = re.compile(r"[\w-]\.[A-Za-zа-яқ]{2}|@")
 HASHTAG = re.compile(r"(?<![\w#])#(?P<tag>[^\W_][\w]*)")
 _CAMEL = re.compile(r"(?<=[a-zа-яәғқңөұүһі])(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІ])|(?<=[^\W\d_])(?=\d)|_")
@@ -45,7 +46,7 @@ def _read_labels(parts: list[str], read_word: Callable[[str], str], sep: str) ->
         elif part.lower() in DOMAINS and part is parts[-1]:
             words.append(DOMAINS[part.lower()])
         else:
-            pieces = (cardinal_digits(p) if p.isdigit() else _spell(p) if len(p) <= 2 and p.isascii() else read_word(p)
+            pieces = (cardinal_digits(p) if p.isdigit() else _spell(p) if _letters(p) else read_word(p)
                       for p in _PIECES.findall(part))
             words.append(" ".join(pieces))
     return sep.join(words)
@@ -66,8 +67,14 @@ def _dotted_tail(spoken: str, m: re.Match[str], read_word: Callable[[str], str])
     return spoken[: len(spoken) - len(plain)] + read_word(tail.group(0) + ".").removesuffix(".")
 
 
+def _letters(label: str) -> bool:
+    """Said as letters: two Latin letters or fewer ("tv", "ga"), never a word of their own, and a label with
+    no vowel ("thg", "krg"), which read as a word would be a cluster such as "тг" (read "теңге" in turn)."""
+    return label.isascii() and (len(label) <= 2 or not _VOWEL.search(label))
+
+
 def _spell(label: str) -> str:
-    """Two letters or fewer are said as letters ("tv", "ga"), as they are never a word of their own."""
+    """A label's letters by name: "tv" -> "ти-ви"."""
     from audiobook.text.normalize.translit import LETTER_NAMES
 
     return "-".join(LETTER_NAMES[ch] for ch in label.lower() if ch in LETTER_NAMES)
