@@ -188,6 +188,14 @@ def test_markdown_raw_html_furniture_is_listed_and_its_prose_read() -> None:
                            (9, "navigation", "Басты бет Жаңалықтар")]
 
 
+def test_markdown_inline_script_is_not_read() -> None:
+    from audiobook.text.inputs.markdown import parse_markdown
+
+    doc = parse_markdown('# Тақырып\n\nБұл абзацта <script>var a = "код";</script>скрипт <style>p{}</style>бар, '
+                         "<b>қалың</b> сөз де бар.\n", "x.md")
+    assert [b.text for b in doc.blocks] == ["Тақырып", "Бұл абзацта скрипт бар, қалың сөз де бар."]
+
+
 @pytest.mark.parametrize("depth", [25, 99])
 def test_markdown_deep_quotes_are_read_whole(depth: int) -> None:
     from audiobook.text.inputs.markdown import parse_markdown

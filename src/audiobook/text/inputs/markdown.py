@@ -16,6 +16,8 @@ from audiobook.text.inputs.blocks import Block, Document, clean
 
 MAX_NESTING = 100  # markdown-it's CommonMark preset stops at 20; no article nests a tenth as deep
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)")
+_HIDDEN = {"script", "style", "template", "noscript"}  # html._SKIP's elements that hold code, not prose
 _LEAVES = {"paragraph_open", "heading_open"}  # their text is read by the inline parser, at any depth
 
 
@@ -68,7 +70,16 @@ def _inline(children: list[Any], line: int, heading: int) -> list[Block]:
     parts: list[tuple[str, bool, bool]] = []
     images: list[Block] = []
     bold = italic = 0
+    hidden: str | None = None  # inside inline <script> or <style>: code, never read (as on a page)
     for t in children:
+        if t.type == "html_inline" and (tag := _TAG.match(t.content)):
+            name = tag.group(2).lower()
+            if hidden is None and not tag.group(1) and name in _HIDDEN:
+                hidden = name
+            elif hidden == name and tag.group(1):
+                hidden = None
+        if hidden is not None:
+            continue
         if t.type == "strong_open":
             bold += 1
         elif t.type == "strong_close":
