@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import ROOT, run_cli
 
@@ -45,3 +47,14 @@ def test_the_normalize_command_detects_or_is_told_the_language() -> None:
     assert r.stdout == "Встреча пятнадцатого марта.\n\nСпасибо.\n"
     r = run_cli("normalize", "--language", "de", "Guten Tag")
     assert r.returncode == 1 and "--language 'de'" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_the_normalize_command_reads_an_article_it_is_given_by_name(tmp_path: Path) -> None:
+    article = tmp_path / "мақала.txt"
+    article.write_text("2024 жылы 12%-ға өсті.\n\nВ 2024 году.\n", encoding="utf-8")
+    r = run_cli("normalize", str(article))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "Екі мың жиырма төртінші жылы он екі пайызға өсті.\n\nВ две тысячи двадцать четвёртом году.\n"
+    r = run_cli("normalize", str(tmp_path / "жоқ.txt"))
+    assert r.returncode == 1 and "жоқ.txt: file not found" in r.stderr and "Traceback" not in r.stderr

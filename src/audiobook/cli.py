@@ -230,7 +230,8 @@ def script(
 @app.command()
 @friendly
 def normalize(
-    text: Annotated[str | None, typer.Argument(help="Text to normalize; default: stdin, line by line.")] = None,
+    text: Annotated[str | None, typer.Argument(
+        help="Text to normalize, or an article's path or URL; default: stdin, line by line.")] = None,
     lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to the built-in one.")] = None,
     language: Annotated[str | None, typer.Option(
         help="kk, ru or en for every sentence; default: detected per sentence among --languages.")] = None,
@@ -255,12 +256,32 @@ def normalize(
             return speakable(line, "kk", lex)
         return " ".join(speakable(s, x, lex) for s, x in zip(sentences, langs, strict=True))
 
+    if text is not None and _names_article(text):
+        # `normalize article.txt` means the article: reading its name aloud ("tone.txt") helps nobody.
+        from audiobook.text.inputs import read_input
+
+        doc = read_input(text)
+        lines = doc.text.splitlines() if doc.text is not None else [
+            b.text.replace("\n", " ") for b in doc.blocks if b.furniture is None]
+        for line in lines:
+            sys.stdout.write(norm(line) + "\n")
+        sys.stdout.flush()
+        return
     if text is not None:
         typer.echo(norm(text))
         return
     for line in sys.stdin:
         sys.stdout.write(norm(line.rstrip("\n")) + "\n")
     sys.stdout.flush()
+
+
+def _names_article(text: str) -> bool:
+    """One word that is a file, an article's file name or a URL: the article it names, not text to read."""
+    from audiobook.text.inputs import ARTICLE_SUFFIXES, is_url
+
+    if not text or any(c.isspace() for c in text):
+        return False
+    return is_url(text) or Path(text).is_file() or text.lower().endswith(ARTICLE_SUFFIXES)
 
 
 @app.command()

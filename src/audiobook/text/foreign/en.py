@@ -36,6 +36,9 @@ def normalize_en(sentence: str) -> str:
     text = re.sub(rf"\b({_MONTHS})\s+(\d{{1,2}})\b", lambda m: f"{m[1]} {_w(m[2], 'ordinal')}", text)
     text = re.sub(rf"\b(\d{{1,2}})\s+({_MONTHS})\b", lambda m: f"the {_w(m[1], 'ordinal')} of {m[2]}", text)
     text = re.sub(r"(\d),(\d{3})", r"\1\2", text)
+    text = re.sub(r"\b(1[1-9]\d\d|20\d\d)\s*[-–—]\s*(1[1-9]\d\d|20\d\d)\b",
+                  lambda m: f"{_w(m[1], 'year')} to {_w(m[2], 'year')}", text)  # "in 2024-2025"
+    text = re.sub(r"(?<![\w.,])[-−](?=\d)", "minus ", text)  # "-12 degrees"; "2-1" is a score, not a sign
 
     def number(m: re.Match[str]) -> str:
         n = m.group(0)

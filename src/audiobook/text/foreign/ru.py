@@ -38,7 +38,7 @@ _GENDER = {"masc": "m", "femn": "f", "neut": "n"}
 
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUM = re.compile(
-    r"(?P<prep>\b[А-Яа-яЁё]+\s+)?(?P<num>\d+(?:[ \u00a0]\d{3})*(?:,\d+)?)"
+    r"(?P<prep>\b[А-Яа-яЁё]+\s+)?(?:(?<![\w.,])(?P<minus>[-−]))?(?P<num>\d+(?:[ \u00a0]\d{3})*(?:,\d+)?)"
     r"(?P<ord>-(?:й|я|е|го|му|м|ми|х|ый|ой|ая|ое|ого|ому|ом))?"
     rf"(?:\s*(?P<unit>{_UNIT_RE})(?![А-Яа-яЁё]))?"
     r"(?P<after>\s+[А-Яа-яЁё]+)?"
@@ -99,6 +99,8 @@ def _replace(m: re.Match[str]) -> str:
     prep, n, ord_, unit, after = m["prep"] or "", m["num"].replace(" ", "").replace("\u00a0", ""), m["ord"], \
         m["unit"], m["after"] or ""
     prep_word = prep.strip().lower()
+    if m["minus"]:  # "до -12 градусов": the sign is read, the number keeps the preposition's case
+        prep += "минус "
     case = "gent" if prep_word in MONTHS else PREPOSITIONS.get(prep_word, "nomn")  # "15 марта 2024 г."
     gender = "m"
     ordinal = bool(ord_)
@@ -161,9 +163,25 @@ _SUFFIX = {"-й": ("nomn", "m"), "-ый": ("nomn", "m"), "-ой": ("nomn", "m"),
            "-ом": ("loct", "m"), "-х": ("gent", "p"), "-ми": ("ablt", "p")}
 
 
+# "в 2020–2022 годах / гг.": two ordinals in the plural noun's case, the noun written out.
+_YEARS = re.compile(r"(?P<prep>\b[А-Яа-яЁё]+\s+)?(?P<a>\d{4})\s*[-–—]\s*(?P<b>\d{4})\s*"
+                    r"(?P<noun>годах|годы|годов|годам|годами|гг\.)")
+_YEARS_CASE = {"годах": "loct", "годы": "nomn", "годов": "gent", "годам": "datv", "годами": "ablt"}
+
+
+def _years(m: re.Match[str]) -> str:
+    prep = m["prep"] or ""
+    case = _YEARS_CASE.get(m["noun"]) or ("loct" if prep.strip().lower() in ("в", "во") else
+                                          PREPOSITIONS.get(prep.strip().lower(), "nomn"))
+    a, b = (_words(m[k], ordinal=True, case=_CASE[case], gender="m") for k in ("a", "b"))
+    noun = _morph().parse("год")[0].inflect({"loc2" if case == "loct" else case, "plur"})
+    return f"{prep}{a} – {b} {noun.word if noun else m['noun']}"
+
+
 def normalize_ru(sentence: str) -> str:
     text = _DOT_ABBR.sub(lambda m: ABBREVIATIONS[m.group(0)], sentence)
     end = text.rstrip()[-1:] if text.rstrip() else ""
+    text = _YEARS.sub(_years, text)
     text = _DATE.sub(_date, text)
     text = _NUM.sub(_replace, text)
     if end == "." and not text.rstrip().endswith("."):  # "в 2023 г." ends the sentence with its dot
