@@ -25,6 +25,13 @@ def norm(text: str) -> str:
         ("Men búgin mektepke bardym.", "Мен бүгін мектепке бардым."),
         ("Qazaqstan – kópultty memleket.", "Қазақстан, көпұлтты мемлекет."),
         ("Shymkent qalasynda jańa saıabaq ashyldy.", "Шымкент қаласында жаңа саябақ ашылды."),
+        # the older Turkic-style spelling, same marks as 2021: ı is ы, i is і, ï is и, y is й
+        ("Bizdiñ awıl ülken emes, biraq adamdarı meyirimdi.", "Біздің ауыл үлкен емес, бірақ адамдары мейірімді."),
+        ("Qazir tolıq söz bostandığı joq.", "Қазір толық сөз бостандығы жоқ."),
+        ("Byıl 2025 jılı jobağa 5 mlrd teñge bölindi.",
+         "Биыл екі мың жиырма бесінші жылы жобаға бес миллиард теңге бөлінді."),
+        ("Qazaqstan Respwblïkası Ükimetiniñ otırısı", "Қазақстан Республикасы Үкіметінің отырысы"),  # w is у
+        ("Jastar auılğa qaytuı kerek, biraq swraq köp.", "Жастар ауылға қайтуы керек, бірақ сұрақ көп."),  # w is ұ
         # informal ASCII: sh/ch/zh/gh/ng, harmony decides o/u
         ("Bul kitap ote qyzyqty eken.", "Бұл кітап өте қызықты екен."),
         ("Biz bugin uige qaittyq.", "Біз бүгін үйге қайттық."),

@@ -78,14 +78,17 @@ def _latin_kazakh(text: str) -> bool:
     which the detector (trained on Cyrillic Kazakh) calls English: most of its words are Kazakh by the
     normalizer's own word evidence (q, endings, words no English dictionary has), so the sentence is read
     by the voice that its transliteration is made for. A lone word must be Kazakh beyond doubt."""
-    from audiobook.text.normalize.kazlatin import WORD, kazakh_words, score
+    from audiobook.text.normalize.kazlatin import WORD, kazakh_words, score, system_of
 
     words = WORD.findall(text)
     if len(words) == 1:
         return score(words[0]) >= 3
     # Only lower-case words count: names (Tokayev, Kyzylorda, Halyk Bank) are Kazakh in English sentences too.
     lower = [w for w in words if w[0].islower()]
-    return len(lower) >= 2 and 2 * sum(kazakh_words(lower)) > len(lower)
+    if len(lower) < 2:  # a headline in capitals ("Qazaqstan Respwblïkasınıñ Prezïdentı"): the marks tell
+        marked = sum(bool(system_of(w)) for w in words)
+        return 2 * marked >= len(words) and 2 * sum(kazakh_words(words)) > len(words)
+    return 2 * sum(kazakh_words(lower)) > len(lower)
 
 
 def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:

@@ -1,7 +1,11 @@
 """Kazakh written in Latin letters, recognised and converted to Cyrillic before the other rules run.
 
-Three spellings are in use (see docs of the reading rules):
+Four spellings are in use (see docs of the reading rules):
 - 2021 standard: ä ğ ı ñ ö ş ū ü ç; ı is і, y is ы, i is и (й next to a vowel), u is у, ū is ұ;
+- the older Turkic-style one (Kazakh Wikipedia's converter, diaspora sites), with the same marks but
+  ı is ы, i is і, ï is и, y is й; w and u are у and ұ (Wikipedia) or the other way round (some sites).
+  It is told from the 2021 standard by vowel harmony: its ı keeps company with a and o, the 2021 ı
+  (which is і) with e, ä, ö and ü;
 - 2018 acute version: á ǵ ń ó ú ý, sh, ch; i is і, y is ы, ı is и/й, u is ұ, ý is у;
 - informal ASCII of the web: sh ch zh gh kh ng, q, j; o/u are ө/ү or о/ұ by vowel harmony.
 A run of Latin words is Kazakh when the words' evidence says so (marks of an alphabet, q, Kazakh endings,
@@ -18,10 +22,10 @@ from audiobook.text.normalize import foreign
 from audiobook.text.normalize.guesses import report
 
 MARKS_2018 = frozenset("áǵńóúýÁǴŃÓÚÝ")
-MARKS_2021 = frozenset("äğıñöūüşçÄĞÑÖŪÜŞÇİ")
+MARKS_2021 = frozenset("äğıñöūüşçïÄĞÑÖŪÜŞÇİÏ")  # ï: the older Turkic-style spelling's и
 _MARKS_2018_RE = re.compile(f"[{''.join(MARKS_2018)}]")
 _MARKS_2021_RE = re.compile(f"[{''.join(MARKS_2021)}]")
-LATIN = "A-Za-zÁǴŃÓÚÝáǵńóúýÄĞÑÖŪÜŞÇİäğıñöūüşç"
+LATIN = "A-Za-zÁǴŃÓÚÝáǵńóúýÄĞÑÖŪÜŞÇİÏäğıñöūüşçï"
 WORD = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)*")
 
 _COMMON: dict[str, str] = {
@@ -31,15 +35,18 @@ _COMMON: dict[str, str] = {
 }  # fmt: skip
 _TABLES: dict[str, dict[str, str]] = {
     "2021": {**_COMMON, "ä": "ә", "ğ": "ғ", "ı": "і", "ñ": "ң", "ö": "ө", "ş": "ш", "u": "у", "ū": "ұ",
-             "ü": "ү", "y": "ы", "ç": "ч"},
+             "ü": "ү", "y": "ы", "ç": "ч", "ï": "и"},
     "2018": {**_COMMON, "á": "ә", "ǵ": "ғ", "i": "і", "ń": "ң", "ó": "ө", "u": "ұ", "ú": "ү", "ý": "у",
              "y": "ы"},
     "ascii": {**_COMMON, "i": "і", "y": "ы", "u": "U", "o": "O"},  # U, O: decided by vowel harmony
 }  # fmt: skip
+_OLD = {**_TABLES["2021"], "ı": "ы", "i": "і", "ï": "и", "y": "й"}
+_TABLES["latn-w"] = {**_OLD, "u": "ұ", "w": "у"}  # Kazakh Wikipedia's: "Respwblïka", "Ūlttıq" as "Ulttıq"
+_TABLES["latn-u"] = {**_OLD, "u": "у", "w": "ұ"}  # "swraq" (сұрақ), "boluı" (болуы)
 # The letter written for и/й in each spelling.
-_YOT = {"2021": "i", "2018": "ı", "ascii": ""}
+_YOT = {"2021": "i", "2018": "ı", "ascii": "", "latn-w": "y", "latn-u": "y"}
 _DIGRAPHS = {"sh": "ш", "ch": "ч", "zh": "ж", "gh": "ғ", "kh": "х", "ng": "ң"}
-_DIGRAPH_SYSTEMS = {"2018": ("sh", "ch"), "ascii": tuple(_DIGRAPHS), "2021": ()}
+_DIGRAPH_SYSTEMS = {"2018": ("sh", "ch"), "ascii": tuple(_DIGRAPHS), "2021": (), "latn-w": (), "latn-u": ()}
 _CYR_VOWELS = set("аәеиоөұүыіэюяёуOU")
 _FRONT, _BACK = set("әеіөү"), set("аоұы")
 
@@ -69,6 +76,44 @@ def system_of(text: str) -> str | None:
     if n2018 and not _MARKS_2021_RE.search(text.replace("ı", "")):
         return "2018"  # ı is и/й in the 2018 alphabet too: only the other 2021 letters tell
     return "2018" if n2018 > n2021 else "2021"
+
+
+_BACK_LATIN, _FRONT_LATIN = set("ao"), set("eäöü")
+_VOWEL_LATIN = "aeiouyäöüūıï"
+_C = "bcdfghjklmnpqrstvwxzğñşç"
+_CYC = re.compile(f"[{_C}]y[{_C}]")  # ы between consonants: the 2021 y
+_CIC = re.compile(f"[{_C}]i[{_C}]")  # і between consonants: the older spelling's i
+_VI = re.compile(f"[aeouäöüū]i(?:[{_C}]|$)")  # й after a vowel: the 2021 i ("aitty", "üi")
+
+
+# Frequent words with і beside a back vowel, as the 2021 standard writes them: no evidence of a spelling.
+_DISHARMONIC = ("bıraq", "kıtap", "mūğalım")
+
+
+def refine(system: str, text: str) -> str:
+    """The 2021 marks, read by the older Turkic-style spelling when the text's letters say so. Vowel harmony
+    tells them apart: that spelling's ı (ы) keeps company with a and o ("qazaqtı") and its i (і) sits
+    between consonants with e, ä, ö, ü ("bölindi"); the 2021 ı (і) goes with e, ä, ö, ü ("kelıp"), its y
+    (ы) sits between consonants ("jyly") and its i is й after a vowel ("aitty"). Only the 2021 has ū, only
+    the older one ï. Then the older spelling's u and w: у after a vowel is written by one of them ("taw",
+    "bolwı" or "tau", "boluı"), and the other is ұ."""
+    if system != "2021":
+        return system
+    old = 2 * len(re.findall("[ïÏ]", text))
+    new = 2 * len(re.findall("[ūŪ]", text))
+    for w in WORD.findall(text.lower()):
+        vowels = set(w)
+        back, front = bool(vowels & _BACK_LATIN), bool(vowels & _FRONT_LATIN)
+        if "ı" in w and back != front and not w.startswith(_DISHARMONIC):
+            old, new = old + back, new + front
+        old += bool(front and not back and _CIC.search(w))
+        new += bool(_CYC.search(w)) + bool(_VI.search(w))
+    if old <= new:
+        return system
+    low = text.lower()
+    vw = len(re.findall(f"[{_VOWEL_LATIN}]w", low))
+    vu = len(re.findall("[aeoäöüıy]u", low))
+    return "latn-u" if vu > vw else "latn-w"
 
 
 @lru_cache(maxsize=8192)
@@ -133,8 +178,9 @@ def _harmony(chars: list[str]) -> list[str]:
 
 def convert_word(word: str, system: str) -> str:
     """One Kazakh Latin word into Cyrillic, keeping a leading capital: ("Jaña", "2021") -> "Жаңа"."""
-    w = word.replace("İ", "i").replace("I", "ı" if system == "2021" else "i").lower().replace("’", "'")
-    w = w.replace("'", "")
+    dotless = system in ("2021", "latn-w", "latn-u")  # I is the capital of ı
+    w = word.replace("İ", "i").replace("Ï", "ï").replace("I", "ı" if dotless else "i").lower()
+    w = w.replace("’", "'").replace("'", "")
     table, yot = _TABLES[system], _YOT[system]
     out: list[str] = []
     i = 0
@@ -186,6 +232,7 @@ def to_cyrillic(text: str) -> str:
     # A line mostly in Latin letters whose words, taken together, look Kazakh: an article or a quote.
     kazakh_line = latin > 2 * len(_CYRILLIC.findall(text)) and sum(score(w) for w in WORD.findall(text)) > 0
     line_system = system_of(text)
+    line_system = refine(line_system, text) if line_system else None
 
     def run(m: re.Match[str]) -> str:
         words = list(WORD.finditer(m.group(0)))
@@ -193,6 +240,8 @@ def to_cyrillic(text: str) -> str:
             return m.group(0)
         flags = kazakh_words([w.group(0) for w in words], kazakh_line)
         system = system_of(m.group(0)) or line_system or "ascii"
+        if system == "2021" and line_system and line_system.startswith("latn"):
+            system = line_system
         piece, last = [], 0
         for w, is_kazakh in zip(words, flags, strict=True):
             piece.append(m.group(0)[last : w.start()])
