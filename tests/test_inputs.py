@@ -188,6 +188,31 @@ def test_markdown_raw_html_furniture_is_listed_and_its_prose_read() -> None:
                            (9, "navigation", "Басты бет Жаңалықтар")]
 
 
+def test_classes_of_state_and_taxonomy_and_the_article_holders_are_not_furniture() -> None:
+    """WordPress writes "tag-astana" on the post and "comments-open has-related" on <body>; a wrapper says
+    "share-enabled". Each used to leave out the whole article ("no article text found")."""
+    page = ('<html><body class="single single-post comments-open has-related"><nav><a>Басты бет</a></nav>'
+            '<article class="post type-post status-publish hentry category-news tag-astana tag-bilim">'
+            '<h1>Жаңа мектеп ашылды</h1><div class="entry-content share-enabled">'
+            "<p>Астанада бүгін жаңа мектеп ашылды, онда екі мың бала оқиды және жүз мұғалім жұмыс істейді.</p>"
+            "<p>– Мектеп қашан салына бастады?</p><p>– Құрылыс былтыр көктемде басталды.</p></div>"
+            '<div class="share-buttons"><a>Facebook</a><a>Telegram</a></div>'
+            '<div class="tag-list"><a>білім</a><a>Астана</a></div></article><footer>© 2025</footer>'
+            "</body></html>")
+    s = parse_document(read_html(page, "x.html"))
+    assert [t for _, t in said(s)] == ["Жаңа мектеп ашылды", "Астанада бүгін жаңа мектеп ашылды, онда екі мың "
+                                       "бала оқиды және жүз мұғалім жұмыс істейді.",
+                                       "Мектеп қашан салына бастады?", "Құрылыс былтыр көктемде басталды."]
+    assert [(d.reason, d.text) for d in s.dropped] == [
+        ("navigation", "Басты бет"), ("share buttons", "Facebook Telegram"), ("tags", "білім Астана"),
+        ("page footer", "© 2025")]
+    from audiobook.text.inputs.markdown import parse_markdown
+
+    md = parse_document(parse_markdown('# Тақырып\n\n<div class="article-content share-enabled">\n'
+                                       "<p>Бірінші абзац осында.</p>\n</div>\n", "x.md"))
+    assert [t for _, t in said(md)] == ["Тақырып", "Бірінші абзац осында."] and not md.dropped
+
+
 def test_markdown_inline_script_is_not_read() -> None:
     from audiobook.text.inputs.markdown import parse_markdown
 

@@ -223,9 +223,27 @@ def _trafilatura_container(root: Any, html: str) -> Any:
     return common[0] if common else None
 
 
+# Parts of a hyphenated class that say a state or a taxonomy, not a box: "share-enabled", "has-comments",
+# "comments-open" (WordPress puts it on <body>), "no-ads".
+_STATE_PARTS = {"has", "no", "with", "without", "is", "js", "enabled", "disabled", "open", "closed", "on",
+                "off", "active", "allowed", "format", "type", "status"}
+# What follows "tag-" in a box of tags; anything else is WordPress's per-tag class on a post ("tag-astana").
+_TAG_BOX = {"list", "links", "cloud", "box", "block", "wrap", "wrapper", "items", "container", "line", "area"}
+
+
+def _class_words(el: Any) -> set[str]:
+    words: set[str] = set()
+    for token in f"{el.get('class', '')} {el.get('id', '')}".lower().split():
+        parts = [p for p in re.split(r"_+|(?<=[a-z])-(?=[a-z])", token) if p]
+        if _STATE_PARTS.intersection(parts) or (parts[0] == "tag" and len(parts) > 1 and parts[1] not in _TAG_BOX):
+            continue
+        words.add(token)
+        words.update(parts)
+    return words
+
+
 def _class_reason(el: Any) -> str | None:
-    words = set(re.split(r"[\s_]+|(?<=[a-z])-(?=[a-z])", f"{el.get('class', '')} {el.get('id', '')}".lower()))
-    words |= set(f"{el.get('class', '')} {el.get('id', '')}".lower().split())
+    words = _class_words(el)
     for names, reason in _CLASS_REASONS:
         if words & names:
             return reason
@@ -237,6 +255,9 @@ class _Walker:
 
     def __init__(self, container: Any) -> None:
         self.container = container
+        # The article and what holds it are not furniture, whatever their classes say ("single-post
+        # has-related" on <body>): their reasons would leave out the whole article.
+        self.holders = {container, *container.iterancestors()} if container is not None else set()
         self.inside = container is None
         self.blocks: list[Block] = []
         self.buf: list[tuple[str, bool, bool]] = []
@@ -251,7 +272,7 @@ class _Walker:
             self.flush()
             self.inside = True
         tag = el.tag
-        reason = reason or _TAG_REASONS.get(tag) or _class_reason(el)
+        reason = reason or _TAG_REASONS.get(tag) or (None if el in self.holders else _class_reason(el))
         if tag == "img":
             self.flush()
             name = (el.get("src") or "").rsplit("/", 1)[-1].split("?")[0]
