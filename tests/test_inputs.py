@@ -381,6 +381,23 @@ def test_more_furniture_lines_and_sentences_that_look_alike() -> None:
                     "Бөлісу мәдениеті маған анамнан дарыды.", "100 жыл деген аз ба?", "Аз емес."]
 
 
+def test_credits_copy_notices_page_controls_and_the_signature_under_the_last_answer() -> None:
+    text = ("Тақырып\nКіріспе.\nашық дереккөзі\n— Сұрақ?\n— Жауап берейін.\nҒаламтордан алынды\n"
+            "Материалды көшіріп басу үшін сілтеме міндетті.\nҚате таптыңыз ба? Белгілеп, Ctrl+Enter басыңыз.\n"
+            "21.02.2025 15:42 · 1254 қаралым\nАйгүл СЕЙІТОВА")
+    s = parse_article(text, "t.txt")
+    assert [(d.reason, d.text) for d in s.dropped] == [
+        ("photo credit", "ашық дереккөзі"), ("photo credit", "Ғаламтордан алынды"),
+        ("copyright line", "Материалды көшіріп басу үшін сілтеме міндетті."),
+        ("page controls", "Қате таптыңыз ба? Белгілеп, Ctrl+Enter басыңыз."),
+        ("date and counters", "21.02.2025 15:42 · 1254 қаралым")]
+    # The journalist's name under the last answer is the newsroom's line, not the interviewee's.
+    assert said(s)[-2:] == [(A, "Жауап берейін."), (N, "Айгүл СЕЙІТОВА")]
+    # A short last answer of two capitalised words with its full stop stays the interviewee's.
+    s = parse_article("Тақырып\nКіріспе.\n— Қай қалада тудыңыз?\n— Қызылорда облысы.", "t.txt")
+    assert said(s)[-1] == (A, "Қызылорда облысы.")
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {

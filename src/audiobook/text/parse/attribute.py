@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from audiobook.text.parse.labels import _QUESTION, _Label, _Para
@@ -134,7 +135,16 @@ def _closing_start(paras: list[_Para]) -> int:
     for i in range(start, len(paras)):
         if paras[i].kind == "plain" and _is_closing(paras[i].text):
             return i
+    if len(paras) > start and paras[-1].kind == "plain" and _SIGNATURE.match(paras[-1].text.strip()):
+        return len(paras) - 1  # "Айгүл СЕЙІТОВА" under the last answer: the journalist's signature
     return len(paras)
+
+
+# A name alone (two or three capitalised words, initials allowed) with perhaps a title after a comma, and
+# no sentence's end: how a newspaper signs its article.
+_UP = "А-ЯӘҒҚҢӨҰҮҺІЁA-Z"
+_SIGNATURE = re.compile(rf"^(?:[{_UP}]\.\s?)*[{_UP}][\w'’-]+(?:\s+(?:[{_UP}]\.\s?)*[{_UP}][\w'’-]+){{1,2}}"
+                        r"(?:,\s*[^.!?…]{1,60})?$")
 
 
 def _is_closing(text: str) -> bool:

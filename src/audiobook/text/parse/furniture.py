@@ -42,7 +42,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"^(?:фото|фотосурет|сурет|суреттер|видео|photo|фото и видео|иллюстрация|коллаж|инфографика|"
         r"фото және видео)(?:\s*:\s*.{0,80}|\s*[—–-]\s*[^.!?…]{0,60}"
         r"|\s+(?:ашық дереккөз|ғаламтор|интернет|архив|автордың|"
-        r"кейіпкердің|жеке мұрағат|пресс-служб|баспасөз қызметі|из открытых|с сайта).{0,80})?$", re.IGNORECASE)),
+        r"кейіпкердің|жеке мұрағат|пресс-служб|баспасөз қызметі|из открытых|с сайта).{0,80})?$"
+        # the credit alone under a photo: "ашық дереккөзі", "ғаламтордан алынды"
+        r"|^(?:ашық дереккөз(?:і|ден|дерден)?|ғаламтор(?:дан)?(?: алынды)?|интернеттен алынды|"
+        r"(?:автордың|кейіпкердің) жеке (?:мұрағатынан|архивінен)|из открытых источников)\.?$", re.IGNORECASE)),
     ("share line", re.compile(r"^(?:бөлісу|бөлісіңіз|поделиться|share)\b[^.!?…]{0,40}$", re.IGNORECASE)),
     ("subscribe line", re.compile(r"^(?:жазылыңыз|подписывайтесь|подписаться|subscribe)\b.{0,120}$"
                                   r"|^.{0,100}\b(?:telegram|whatsapp|instagram|youtube|tiktok|facebook)\b.{0,60}"
@@ -57,9 +60,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                   r"читайте также|читайте|read more|see also|тақырыпқа орай|тақырыпқа қатысты)"
                                   r"\s*(?:[:»>→—–-].*)?$", re.IGNORECASE)),
     ("copyright line", re.compile(r"©|\(c\)\s*\d{4}|^copyright\b|барлық құқықтар қорғалған|все права защищены|"
-                                  r"материалдарды пайдалану|при использовании материалов|гиперсілтеме міндетті",
+                                  r"материалдарды пайдалану|при использовании материалов|гиперсілтеме міндетті|"
+                                  r"^материал\w* (?:көшіріп|пайдалан|қолдан)\w*.{0,60}сілтеме\w* (?:жасау )?міндетті",
                                   re.IGNORECASE)),
     ("site name", re.compile(rf"^{_SITE}$|^[A-Z][A-Za-z]+(?:\.kz)?$", re.IGNORECASE)),
+    ("page controls", re.compile(r"ctrl\s*\+\s*enter|^қате (?:таптыңыз|байқадыңыз)|^нашли ошибку|"
+                                 r"^ошибка в тексте", re.IGNORECASE)),
     ("comments", re.compile(r"^(?:пікірлер|пікір қалдыру|пікір жазу|комментарии|комментировать|жауап беру)"
                             r"\s*(?:\(\d+\))?:?$", re.IGNORECASE)),
 )
@@ -72,7 +78,8 @@ _NAV_WORDS = {
 }
 # What may stand beside a date on a date line: times, counters, the site's name, a rubric ("Сұхбат | 18.10.2025").
 _LEFTOVER_OK = re.compile(
-    rf"^(?:[\s|·•,/—–-]|\d+|{_SITE}|[A-Z][A-Za-z]+|жыл|ж\.|г\.|"
+    rf"^(?:[\s|·•,/—–-]|\d+|{_SITE}|[A-Z][A-Za-z]+|жыл|ж\.|г\.|рет|көрсетілді|қаралды|қаралым|оқылды|"
+    r"просмотр\w*|views?|пікір|"
     + "|".join(sorted((re.escape(w) for w in _NAV_WORDS), key=len, reverse=True)) + r")*$", re.IGNORECASE)
 _NAV_SPLIT = re.compile(r"\s*(?:[/»›>|·•]|\s-\s)\s*")
 _RELATED = re.compile(
@@ -91,7 +98,9 @@ def line_reason(text: str) -> str | None:
     if _DASH_RE.match(t) or t.rstrip(" »\"”)").endswith("?") or len(t) > 200:
         return None
     if date_of(t) is not None or _is_date_line(t):
-        return "date and counters" if re.search(r"\d\s+\d|\d{3,}\s*$", _leftover(t)) else "date line"
+        left = _leftover(t)
+        counted = re.search(r"\d\s+\d|\d{3,}\s*$|\d\s*(?:рет|көрсетілді|қаралды|қаралым|оқылды|просмотр|views?)", left)
+        return "date and counters" if counted else "date line"
     for reason, rx in _RULES:
         if rx.search(t) or rx.search(text.strip()):
             return reason
