@@ -213,6 +213,20 @@ def test_classes_of_state_and_taxonomy_and_the_article_holders_are_not_furniture
     assert [t for _, t in said(md)] == ["Тақырып", "Бірінші абзац осында."] and not md.dropped
 
 
+def test_a_page_drawn_by_its_scripts_is_read_from_its_json_ld() -> None:
+    page = ('<html><head><title>Жаңа мектеп ашылды</title><script type="application/ld+json">'
+            '{"@graph": [{"@type": "WebSite"}, {"@type": "NewsArticle", "headline": "Жаңа мектеп ашылды", '
+            '"datePublished": "2025-02-21T10:00:00+05:00", "articleBody": "Астанада бүгін жаңа мектеп ашылды.\\n'
+            '– Мектеп қашан салына бастады?\\n– Құрылыс былтыр көктемде басталды."}]}</script></head>'
+            '<body><nav><a>Басты бет</a></nav><div id="root"></div></body></html>')
+    s = parse_document(read_html(page, "x.html"))
+    assert said(s) == [(N, "Жаңа мектеп ашылды"), (N, "Астанада бүгін жаңа мектеп ашылды."),
+                       (Q, "Мектеп қашан салына бастады?"), (A, "Құрылыс былтыр көктемде басталды.")]
+    assert s.date == date(2025, 2, 21) and [d.text for d in s.dropped] == ["Басты бет"]
+    with pytest.raises(AudiobookError, match="no article text found"):
+        read_html('<html><body><nav><a>Басты бет</a></nav><div id="root"></div></body></html>', "y.html")
+
+
 def test_markdown_inline_script_is_not_read() -> None:
     from audiobook.text.inputs.markdown import parse_markdown
 

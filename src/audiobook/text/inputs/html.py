@@ -82,8 +82,43 @@ def read_html(html: str, source: str) -> Document:
     if title is None:
         title = _trafilatura_title(root)
     if not any(b.furniture is None and b.text.strip() for b in blocks):
-        raise AudiobookError(f"{source}: no article text found in the page; save the article's own page")
+        # A page drawn by its scripts has no text in its markup; its JSON-LD often holds the article whole.
+        body = _json_ld_body(root)
+        if body is None:
+            raise AudiobookError(f"{source}: no article text found in the page; save the article's own page")
+        blocks = [*(b for b in blocks if b.furniture), *body]
     return Document(source=source, blocks=_headline_first(blocks, title), title=title, date=when)
+
+
+def _json_ld_body(root: Any) -> list[Block] | None:
+    """The `articleBody` of the page's JSON-LD (NewsArticle and the like) as paragraphs, or None."""
+    import json
+
+    def bodies(node: Any) -> Any:
+        if isinstance(node, dict):
+            if isinstance(node.get("articleBody"), str):
+                yield node["articleBody"]
+            for value in node.values():
+                yield from bodies(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from bodies(value)
+
+    for el in root.iter("script"):
+        if el.get("type") != "application/ld+json" or not (el.text or "").strip():
+            continue
+        try:
+            data = json.loads(el.text)
+        except ValueError:
+            continue
+        for text in bodies(data):
+            line = el.sourceline or 0
+            if re.search(r"<(?:p|br|div)\b", text, re.IGNORECASE):  # a body given as markup
+                blocks = [b for b in fragment_blocks(text, "") if b.text.strip()]
+                return [Block(b.text, line, b.bold, b.italic, b.heading, b.furniture) for b in blocks] or None
+            paras = [" ".join(clean(p).split()) for p in re.split(r"\n+", text)]
+            return [Block(p, line) for p in paras if p] or None
+    return None
 
 
 def fragment_blocks(html: str, source: str) -> list[Block]:
