@@ -127,3 +127,19 @@ def test_guesses_name_converted_and_foreign_words_without_changing_speech() -> N
     assert ("number", "90 жылы") in kinds and ("number", "2024 жылы") not in kinds
     acronym = next(g for g in notes if g.written == "ЖҰЖ")
     assert acronym.lexicon_line == "ЖҰЖ = жы-ұ-жы"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("Бұл кiтап өте қызықты.", "Бұл кітап өте қызықты."),  # a Latin i typed for і
+        ("Aуылда той болды.", "Ауылда той болды."),  # a Latin A
+        ("Қазip бәрі жақсы.", "Қазір бәрі жақсы."),
+        ("Mәselen, biz keldik.", "Мәселен, біз келдік."),  # a Cyrillic ә in a Latin word
+        ("Жаңалықты Telegramда жаздық.", "Жаңалықты Телеграмда жаздық."),  # an ending on a name: kept
+    ],
+)
+def test_words_typed_in_two_scripts_are_read_in_the_one_they_show(text: str, spoken: str) -> None:
+    """Older sites typed the Latin i for і; copied text carries Latin look-alikes inside Cyrillic words.
+    They were read as letter names: "кайтап", "Эйуылда"."""
+    assert norm(text) == spoken

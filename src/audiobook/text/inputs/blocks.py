@@ -17,8 +17,41 @@ _INVISIBLE_RE = re.compile(
 
 
 def clean(text: str) -> str:
-    """NFC (a decomposed "й" matches "й") without invisible characters; applied before any matching."""
-    return unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
+    """NFC (a decomposed "й" matches "й") without invisible characters, and words typed in two scripts
+    mended (see mend_scripts); applied before any matching."""
+    return mend_scripts(unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text)))
+
+
+# Latin letters that look like Cyrillic ones. Older Kazakh sites typed the Latin i for і (no key for it),
+# and copied text carries a Latin A or o inside Cyrillic words: "кiтап", "Aуылда". They look the same and
+# read as letter names ("кайтап"), so inside a Cyrillic word they are made the Cyrillic letters they show.
+_TO_CYRILLIC = str.maketrans("aceiopxyABCEHIKMOPTXY", "асеіорхуАВСЕНІКМОРТХУ")
+# In a Latin word, the Cyrillic look-alikes and the Kazakh letters as the 2021 alphabet writes them
+# ("Mәselen", a Cyrillic о in "Astаna").
+_TO_LATIN = str.maketrans("аеорсхАЕОРСХәөүұңғқӘӨҮҰҢҒҚ", "aeopcxAEOPCXäöüūñğqÄÖÜŪÑĞQ")
+_MIXED = re.compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
+_ENDING = re.compile(r"[A-Za-z][\u0400-\u04ff]+$")
+
+
+def mend_scripts(text: str) -> str:
+    """Each word written in Latin and Cyrillic letters at once, in the script most of its letters are in."""
+    if text.isascii():
+        return text
+
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(0)
+        latin = sum("a" <= c.lower() <= "z" for c in word)
+        cyrillic = sum("\u0400" <= c <= "\u04ff" for c in word)
+        if cyrillic >= latin:
+            mended = word.translate(_TO_CYRILLIC)
+        elif _ENDING.search(word):
+            return word  # a Kazakh ending on a Latin name, unhyphenated: "Telegramда", "iPhoneды"
+        else:
+            mended = word.translate(_TO_LATIN)
+        mixed = any("a" <= c.lower() <= "z" for c in mended) and any("\u0400" <= c <= "\u04ff" for c in mended)
+        return word if mixed else mended  # a letter with no twin (Latin q in a Cyrillic word): a brand, kept
+
+    return _MIXED.sub(mend, text)
 
 
 @dataclass(frozen=True)

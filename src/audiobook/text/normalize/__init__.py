@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from audiobook.text.inputs.blocks import mend_scripts
 from audiobook.text.normalize import abbreviations, arabic, kazlatin, letters, punct, rules, translit, web
 from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, active, collecting, report, spell_kazakh
 from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, news_lexicon, user_lexicon
@@ -186,7 +187,7 @@ def normalize(text: str, lexicon: Lexicon | None = None, notes: list[Guess] | No
     spoken text is the same with or without it.
     """
     lex = default_lexicon() if lexicon is None else lexicon
-    text = _underscores(letters.drop_controls(text))  # before sentences are split
+    text = _underscores(letters.drop_controls(mend_scripts(text)))  # before sentences are split
     with collecting(notes):
         parts = [_normalize_sentence(s, lex) for s in split_sentences(text)]
     return " ".join(p for p in parts if p)
