@@ -127,6 +127,10 @@ def test_an_edited_script_sets_a_segments_language(tmp_path: Path) -> None:
     # A headline with no lower-case word: two words in three carry the Latin alphabets' marks.
     ("Qazaqstan Respwblïkasınıñ Ükimeti", "kk"),
     ("Erdoğan Visits Astana", "en"),
+    # One lower-case word, every word Kazakh.
+    ("Men Almatydan keldim.", "kk"),
+    ("Sheshim qabyldandy.", "kk"),
+    ("Erlan Karin commented.", "en"),
 ])
 def test_latin_alphabet_letters_and_addresses(sentence: str, lang: str) -> None:
     """Latin Kazakh with its alphabet's letters was sent to the English voice; so was a Kazakh line of

@@ -32,7 +32,15 @@ def norm(text: str) -> str:
          "Биыл екі мың жиырма бесінші жылы жобаға бес миллиард теңге бөлінді."),
         ("Qazaqstan Respwblïkası Ükimetiniñ otırısı", "Қазақстан Республикасы Үкіметінің отырысы"),  # w is у
         ("Jastar auılğa qaytuı kerek, biraq swraq köp.", "Жастар ауылға қайтуы керек, бірақ сұрақ көп."),  # w is ұ
+        # 2018: i after a vowel is і (ı is й there), ıa is я; acronyms stay capitals for the lexicon
+        ("Onyń ózgerýi baıqaldy.", "Оның өзгеруі байқалды."),
+        ("Ol maqalany búgin jarııalady.", "Ол мақаланы бүгін жариялады."),
+        ("QR Parlamenti AQSh-pen kelisti.",
+         "Қазақстан Республикасы Парламенті Америка Құрама Штаттарымен келісті."),
+        ("Ol aǵylśyn tilin biledi.", "Ол ағылшын тілін біледі."),  # ś typed for sh, ǧ and ŋ for ǵ and ń
+        ("Şyǧys halyqtary keldı.", "Шығыс халықтары келді."),
         # informal ASCII: sh/ch/zh/gh/ng, harmony decides o/u
+        ("Olar auylyna bardy.", "Олар ауылына барды."),  # у after a vowel is a consonant: y is ы
         ("Bul kitap ote qyzyqty eken.", "Бұл кітап өте қызықты екен."),
         ("Biz bugin uige qaittyq.", "Біз бүгін үйге қайттық."),
         ("Zhas ushqyndar zhengiske zhetti.", "Жас ұшқындар жеңіске жетті."),

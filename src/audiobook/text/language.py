@@ -85,7 +85,10 @@ def _latin_kazakh(text: str) -> bool:
         return score(words[0]) >= 3
     # Only lower-case words count: names (Tokayev, Kyzylorda, Halyk Bank) are Kazakh in English sentences too.
     lower = [w for w in words if w[0].islower()]
-    if len(lower) < 2:  # a headline in capitals ("Qazaqstan Respwblïkasınıñ Prezïdentı"): the marks tell
+    if len(lower) < 2:
+        if lower and score(lower[0]) >= 2 and all(kazakh_words(words)):
+            return True  # "Men Almatydan keldim.", "Sheshim qabyldandy.": every word is Kazakh
+        # A headline in capitals ("Qazaqstan Respwblïkasınıñ Prezïdentı"): the marks tell.
         marked = sum(bool(system_of(w)) for w in words)
         return 2 * marked >= len(words) and 2 * sum(kazakh_words(words)) > len(words)
     return 2 * sum(kazakh_words(lower)) > len(lower)

@@ -21,17 +21,17 @@ from functools import lru_cache
 from audiobook.text.normalize import foreign
 from audiobook.text.normalize.guesses import report
 
-MARKS_2018 = frozenset("áǵńóúýÁǴŃÓÚÝ")
+MARKS_2018 = frozenset("áǵńóúýǧŋśÁǴŃÓÚÝǦŊŚ")  # ǧ ŋ ś: how some type ǵ ń and sh
 MARKS_2021 = frozenset("äğıñöūüşçïÄĞÑÖŪÜŞÇİÏ")  # ï: the older Turkic-style spelling's и
 _MARKS_2018_RE = re.compile(f"[{''.join(MARKS_2018)}]")
 _MARKS_2021_RE = re.compile(f"[{''.join(MARKS_2021)}]")
-LATIN = "A-Za-zÁǴŃÓÚÝáǵńóúýÄĞÑÖŪÜŞÇİÏäğıñöūüşçï"
+LATIN = "A-Za-zÁǴŃÓÚÝáǵńóúýǧŋśǦŊŚÄĞÑÖŪÜŞÇİÏäğıñöūüşçï"
 WORD = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)*")
 
 _COMMON: dict[str, str] = {
     "a": "а", "b": "б", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "j": "ж", "k": "к", "l": "л",
     "m": "м", "n": "н", "o": "о", "p": "п", "q": "қ", "r": "р", "s": "с", "t": "т", "v": "в", "z": "з",
-    "c": "ц", "w": "у", "x": "х",
+    "c": "ц", "w": "у", "x": "х", "ǧ": "ғ", "ŋ": "ң", "ś": "ш",
 }  # fmt: skip
 _TABLES: dict[str, dict[str, str]] = {
     "2021": {**_COMMON, "ä": "ә", "ğ": "ғ", "ı": "і", "ñ": "ң", "ö": "ө", "ş": "ш", "u": "у", "ū": "ұ",
@@ -201,8 +201,10 @@ def convert_word(word: str, system: str) -> str:
             out[-1] = "у"  # "jazuw": uw is one у
         elif ch == "i" and system != "2021" and nxt in ("a", "o", "e", "u") and not after_vowel:
             out.append("и")  # "radiosy", "tárbieleý": і never stands before a vowel; these are loans' и
-        elif ch == "i" and system == "2018" and after_vowel:
-            out.append("й")  # "saiabaq", "oinap": written for saıabaq, oınap
+        elif ch == "i" and system == "2018" and after_vowel and vowel_next:
+            out.append("й")  # "saiabaq": written for saıabaq; before a consonant it is і ("ózgerýi", "bıik")
+        elif ch == "y" and system == "ascii" and prev == "у" and len(out) > 1 and out[-2] in _CYR_VOWELS:
+            out.append("ы")  # "auyl", "tauy": у after a vowel is a consonant, so y is the vowel ы
         elif (ch == yot or (system == "ascii" and ch in "iy")) and (prev in _CYR_VOWELS and prev or vowel_next):
             if not prev and nxt in ("a", "u"):  # initial ya/yu
                 out.append("я" if nxt == "a" else "ю")
@@ -216,10 +218,13 @@ def convert_word(word: str, system: str) -> str:
         i += 1
     spoken = "".join(_harmony(out) if system == "ascii" else out)
     spoken = _IOTATED.sub(lambda m: {"йа": "я", "йу": "ю"}[m.group(0)], spoken)  # "saiabaq" -> "саябақ"
+    if len(word) > 1 and _CAPS.fullmatch(word):
+        return spoken.upper()  # "QR", "AQSh": an acronym stays one, so the lexicon reads it (ҚР, АҚШ)
     return spoken[:1].upper() + spoken[1:] if word[:1].isupper() else spoken
 
 
-_IOTATED = re.compile(r"(?<=[аәеоөұүыі])й[ау](?![аәеиоөұүыіу])")
+_IOTATED = re.compile(r"(?<=[аәеиоөұүыі])й[ау](?![аәеиоөұүыіу])")
+_CAPS = re.compile("(?:[A-ZÁǴŃÓÚÝÄĞÑÖŪÜŞÇİÏǦŊŚ]|(?<=.)(?:h|H))+")
 _RUN = re.compile(rf"{WORD.pattern}(?:[\s,;:\-–—«»\"“”'’()!?.]+(?:\d+[\s\-]+)*{WORD.pattern})*")
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]")
 

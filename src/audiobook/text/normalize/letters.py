@@ -23,7 +23,7 @@ from audiobook.text.normalize.guesses import report
 
 # Latin letters the rules read as they are: ASCII, the Kazakh Latin alphabets, translit's own table.
 KNOWN_LATIN = frozenset(
-    "ÁǴŃÓÚÝáǵńóúýÄĞÑÖŪÜŞÇİÏäğıñöūüşçïəƏéèêëàâíß"
+    "ÁǴŃÓÚÝáǵńóúýǧŋśǦŊŚÄĞÑÖŪÜŞÇİÏäğıñöūüşçïəƏéèêëàâíß"
     + "ÉÈÊËÀÂÍ"
 )
 # Letters NFKD leaves whole.
