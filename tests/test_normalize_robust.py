@@ -152,3 +152,13 @@ def test_controls_never_reach_a_voice_and_nothing_else_is_lost(control: str) -> 
 
 def test_separating_controls_become_spaces() -> None:
     assert normalize("Кітап\tсөз\x1fкітап\fсөз", NO_LEXICON) == "Кітап сөз кітап сөз"
+
+
+@pytest.mark.parametrize(("written", "spoken"), [
+    ("• батыста 5 градус жылы;", "батыста бес градус жылы"),
+    ("✒️ Автор жазды 👍", "Автор жазды"),
+    ("★ Жаңалық → келесі бетте.", "Жаңалық келесі бетте."),
+    ("№ 5 мектеп, 5° жылы.", "Бесінші мектеп, бес градус жылы."),  # the signs the rules read stay read
+])
+def test_decorative_symbols_never_reach_a_voice(written: str, spoken: str) -> None:
+    assert normalize(written, Lexicon()) == spoken

@@ -187,7 +187,7 @@ def normalize(text: str, lexicon: Lexicon | None = None, notes: list[Guess] | No
     spoken text is the same with or without it.
     """
     lex = default_lexicon() if lexicon is None else lexicon
-    text = _underscores(letters.drop_controls(mend_scripts(text)))  # before sentences are split
+    text = _underscores(letters.drop_decoration(letters.drop_controls(mend_scripts(text))))  # before splitting
     with collecting(notes):
         parts = [_normalize_sentence(s, lex) for s in split_sentences(text)]
     return " ".join(p for p in parts if p)

@@ -52,6 +52,26 @@ def drop_controls(text: str) -> str:
     return "".join(out)
 
 
+# Symbols a page decorates with (bullets, arrows, stars, pictographs, emoji and their modifiers): nothing a
+# voice should say. The signs the rules read (№ ° % § + = ©...) are not among them.
+_READ_SIGNS = frozenset("№°℃℉©®™‰‱")
+_DECORATION = frozenset("•‣◦⁃∙●○■□▪▫►▶◀◄▸▹▲△▼▽◆◇★☆✓✔✗✘→←↑↓↔⇒⇐⇔➔➜➤")
+
+
+@lru_cache(maxsize=4096)
+def _decorative(ch: str) -> bool:
+    if ch in _READ_SIGNS:
+        return False
+    return ch in _DECORATION or unicodedata.category(ch) in ("So", "Sk") or "\ufe00" <= ch <= "\ufe0f"
+
+
+def drop_decoration(text: str) -> str:
+    """Text without decorative symbols ("• батыста", "✒️ Автор", "👍"): each becomes a space."""
+    if text.isascii():
+        return text
+    return "".join(" " if _decorative(ch) else ch for ch in text)
+
+
 @lru_cache(maxsize=4096)
 def fold_letter(ch: str) -> str | None:
     """A foreign Latin letter in plain Latin letters ("ř" -> "r", "æ" -> "ae"), or None if nothing maps."""
