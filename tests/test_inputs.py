@@ -412,6 +412,21 @@ def test_credits_copy_notices_page_controls_and_the_signature_under_the_last_ans
     assert said(s)[-1] == (A, "Қызылорда облысы.")
 
 
+def test_rubric_and_weekday_date_lines_ads_age_ratings_and_page_links() -> None:
+    text = ("Жаңа саябақ ашылды\nЗерде • 12 Мамыр, 2024\nЖұма, 10 Мамыр 2024\n"
+            "12 - сөз 1520 3 пікір 10 Мамыр, 2024 сағат 10:15\n125Фото: Қала әкімдігі\n"
+            "Коллажды жасаған – Ерлан ОМАР\nРеклама\nBack to top button\n14+\nБіз туралы\n"
+            "Астанада бүгін жаңа саябақ ашылды. Онда балалар алаңы бар.\nЖаңартылды: 10 Мамыр 2024, 12:30\n"
+            "Басқа материалдар\nШымкентте жаңа мектеп ашылды")
+    s = parse_article(text, "t.txt")
+    assert [t for _, t in said(s)] == ["Жаңа саябақ ашылды",
+                                       "Астанада бүгін жаңа саябақ ашылды. Онда балалар алаңы бар."]
+    assert [d.reason for d in s.dropped] == [
+        "date line", "date line", "date and counters", "photo credit", "photo credit", "advertising",
+        "page controls", "age rating", "navigation", "date line", "related news", "related news"]
+    assert s.date == date(2024, 5, 12)
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {
