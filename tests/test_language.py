@@ -41,6 +41,8 @@ def test_short_russian_replies_are_russian(sentence: str) -> None:
     "Оның «War and Peace» туралы мақаласы жарияланды.",
     "Министр Сергей Иванов бюджет жобасын ұсынды.",
     "Концерт программасында Чайковский мен Рахманинов шығармалары орындалды.",
+    # Two words, the first capitalised with a Kazakh letter; a one-word dateline.
+    "Бірінші пакет.", "Өткен сезон.", "Ертең премьера.", "ПЕТРОПАВЛ.",
 ])
 def test_quotes_names_and_loanwords_leave_a_kazakh_sentence_kazakh(sentence: str) -> None:
     assert detect(sentence) == "kk"

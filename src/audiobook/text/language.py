@@ -51,7 +51,8 @@ def parse_languages(spec: str) -> tuple[str, ...]:
 
 
 # Replies too short for the detector's n-grams ("Да.") that only Russian says as a whole sentence.
-SHORT_RUSSIAN = frozenset({"да", "нет", "спасибо", "конечно", "хорошо", "ладно", "понятно", "пожалуйста"})
+SHORT_RUSSIAN = frozenset({"да", "нет", "спасибо", "конечно", "хорошо", "ладно", "понятно", "пожалуйста", "привет",
+                           "здравствуйте", "извините", "пока"})
 
 
 def _kazakh_evidence(text: str) -> bool:
@@ -67,9 +68,9 @@ def _kazakh_evidence(text: str) -> bool:
             continue
         if w[0].islower():
             return True
-        if k == 0 and (len(words) == 1 or not words[1][0].isupper()) and not (len(words) > 1 and w.istitle()
+        if k == 0 and (len(words) == 1 or not words[1][0].isupper()) and not (len(words) > 2 and w.istitle()
                                                                            and len(w) > 3):
-            return True
+            return True  # "Бірінші пакет.": two words leave no room for a Russian sentence around a name
     return False
 
 
@@ -118,6 +119,8 @@ def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
         return DEFAULT
     # Capitalized words with Kazakh letters are names here; they say nothing of the sentence's language.
     rest = " ".join(w for w in bare.split() if not (w[:1].isupper() and KAZAKH_LETTERS.intersection(w)))
+    if len(words) == 1 and words[0] not in SHORT_RUSSIAN and script_langs == ("ru",) and not re.search(r"\d", bare):
+        return DEFAULT  # one word ("ПЕТРОПАВЛ.", a dateline) is no evidence against the article's language
     best, confidence = _lingua_best(rest if _WORD.search(rest) else bare, (DEFAULT, *candidates))
     return best if best != DEFAULT and confidence >= MIN_CONFIDENCE else DEFAULT
 
