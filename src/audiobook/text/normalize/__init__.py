@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from audiobook.text.inputs.blocks import mend_scripts
-from audiobook.text.normalize import abbreviations, arabic, kazlatin, letters, punct, rules, translit, web
+from audiobook.text.normalize import abbreviations, arabic, kazlatin, letters, phones, punct, rules, translit, web
 from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, active, collecting, report, spell_kazakh
 from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, news_lexicon, user_lexicon
 from audiobook.text.normalize.sentences import split_sentences
@@ -100,7 +100,7 @@ def _drop_repeated_acronyms(text: str, lexicon: Lexicon) -> str:
 
 
 def _rules(text: str) -> str:
-    text = rules.phones(text)
+    text = phones.phones(text)
     text = punct.prepare(text)
     text = rules.degrees(text)
     text = rules.split_glued(text)
