@@ -427,6 +427,13 @@ def test_rubric_and_weekday_date_lines_ads_age_ratings_and_page_links() -> None:
     assert s.date == date(2024, 5, 12)
 
 
+def test_a_lead_printed_twice_is_read_once() -> None:
+    lead = "Ауылда жаңа мектеп ашылды, деп хабарлайды аудан әкімдігінің баспасөз қызметі."
+    s = parse_article(f"Ауылда жаңа мектеп ашылды\n{lead}\n{lead}\n— Қашан?\n— Кеше.\n— Рахмет.\n— Рахмет.", "t.txt")
+    assert [t for _, t in said(s)] == ["Ауылда жаңа мектеп ашылды", lead, "Қашан?", "Кеше.", "Рахмет.", "Рахмет."]
+    assert [(d.line, d.reason) for d in s.dropped] == [(3, "repeats a paragraph")]
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {

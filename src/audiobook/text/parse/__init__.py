@@ -57,7 +57,9 @@ def parse_document(doc: Document, keep_all: bool = False) -> Script:
         dropped += [Dropped(b.line, b.text, "repeats the headline") for b in again]
         repeated = {id(a) for a in again}
         body = [b for b in body if id(b) not in repeated]
-        dropped.sort(key=lambda x: x.line)
+    if not keep_all:
+        body, twice = _drop_repeats(body)
+        dropped = sorted(dropped + twice, key=lambda x: x.line)
     paras = _classify(body)
 
     lines, lead = _attribute(paras, warnings, source)
@@ -74,6 +76,20 @@ def parse_document(doc: Document, keep_all: bool = False) -> Script:
     speakers = list({sp.id: sp for sp in by_key.values()}.values())
     return Script(title=title, date=when, lead=lead, speakers=speakers, segments=segments,
                   chapters=chapters, warnings=warnings, dropped=dropped)
+
+
+def _drop_repeats(body: list[Block]) -> tuple[list[Block], list[Dropped]]:
+    """A long paragraph printed again (a page shows its lead above the text and in it): read once."""
+    seen: set[str] = set()
+    kept, dropped = [], []
+    for b in body:
+        key = " ".join(b.text.casefold().split())
+        if len(key) >= 60 and key in seen:
+            dropped.append(Dropped(b.line, b.text, "repeats a paragraph"))
+            continue
+        seen.add(key)
+        kept.append(b)
+    return kept, dropped
 
 
 def _leave_out_furniture(pieces: list[Block], keep_all: bool) -> tuple[list[Block], list[Dropped]]:
