@@ -151,3 +151,11 @@ def test_words_typed_in_two_scripts_are_read_in_the_one_they_show(text: str, spo
     """Older sites typed the Latin i for і; copied text carries Latin look-alikes inside Cyrillic words.
     They were read as letter names: "кайтап", "Эйуылда"."""
     assert norm(text) == spoken
+
+
+def test_words_a_page_glued_together_are_parted() -> None:
+    from audiobook.text.inputs.blocks import clean
+
+    assert clean("Ауа райыОсыған байланысты") == "Ауа райы Осыған байланысты"
+    assert clean("BasNewsЖаңалықтар") == "BasNews Жаңалықтар"
+    assert clean("ҚазМұнайГаз") == "ҚазМұнайГаз" and clean("Telegramда") == "Telegramда"

@@ -17,9 +17,14 @@ _INVISIBLE_RE = re.compile(
 
 
 def clean(text: str) -> str:
-    """NFC (a decomposed "й" matches "й") without invisible characters, and words typed in two scripts
-    mended (see mend_scripts); applied before any matching."""
-    return mend_scripts(unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text)))
+    """NFC (a decomposed "й" matches "й") without invisible characters, words typed in two scripts
+    mended (see mend_scripts) and glued words parted; applied before any matching."""
+    return _GLUED.sub(" ", mend_scripts(unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))))
+
+
+# Two words a page's layout glued together, a rubric onto its text ("Ауа райыОсыған байланысты"): a capital
+# after three small letters, with three more after it. Names in camel case are shorter ("ҚазМұнайГаз").
+_GLUED = re.compile("(?:(?<=[а-яәғқңөұүһіё]{3})|(?<=[a-z]{2}))(?=[А-ЯӘҒҚҢӨҰҮҺІЁ][а-яәғқңөұүһіё]{3})")
 
 
 # Latin letters that look like Cyrillic ones. Older Kazakh sites typed the Latin i for і (no key for it),
