@@ -434,6 +434,18 @@ def test_a_lead_printed_twice_is_read_once() -> None:
     assert [(d.line, d.reason) for d in s.dropped] == [(3, "repeats a paragraph")]
 
 
+def test_reported_speech_and_dash_lists_are_not_turns() -> None:
+    news = parse_article("Ауылда мектеп салынады\nАуыл әкімі тұрғындармен кездесті.\n"
+                         "– Биыл ауылға 300 орындық мектеп салынады, – деді әкім.\nҚұрылыс күзде аяқталады.\n"
+                         "Қорытынды кесте:\n- 1-орын – Асан Серікұлы\n- 2-орын – Бекзат Нұрланұлы", "t.txt")
+    assert {role for role, _ in said(news)} == {N} and len(news.chapters) == 1
+    # Inside an interview, a list after a colon stays with the one who is speaking.
+    talk = parse_article("Тақырып\nКіріспе.\n— Жоспарыңыз қандай?\n— Үш мақсат бар:\n- мектеп салу;\n"
+                         "- жол жөндеу;\n- саябақ ашу.\n— Рахмет!\n— Сізге де рахмет.", "t.txt")
+    assert said(talk)[2:] == [(Q, "Жоспарыңыз қандай?"), (A, "Үш мақсат бар:"), (A, "- мектеп салу;"),
+                              (A, "- жол жөндеу;"), (A, "- саябақ ашу."), (Q, "Рахмет!"), (A, "Сізге де рахмет.")]
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {

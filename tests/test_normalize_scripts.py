@@ -144,6 +144,7 @@ def test_guesses_name_converted_and_foreign_words_without_changing_speech() -> N
         ("Aуылда той болды.", "Ауылда той болды."),  # a Latin A
         ("Қазip бәрі жақсы.", "Қазір бәрі жақсы."),
         ("Mәselen, biz keldik.", "Мәселен, біз келдік."),  # a Cyrillic ә in a Latin word
+        ("Sәtqaliev «Kókshetauda» boldy.", "Сәтқалиев Көкшетауда болды."),  # with a 2018 ó beside it
         ("Жаңалықты Telegramда жаздық.", "Жаңалықты Телеграмда жаздық."),  # an ending on a name: kept
     ],
 )

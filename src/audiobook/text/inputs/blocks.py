@@ -31,9 +31,10 @@ _GLUED = re.compile("(?:(?<=[а-яәғқңөұүһіё]{3})|(?<=[a-z]{2}))(?=[А
 # and copied text carries a Latin A or o inside Cyrillic words: "кiтап", "Aуылда". They look the same and
 # read as letter names ("кайтап"), so inside a Cyrillic word they are made the Cyrillic letters they show.
 _TO_CYRILLIC = str.maketrans("aceiopxyABCEHIKMOPTXY", "асеіорхуАВСЕНІКМОРТХУ")
-# In a Latin word, the Cyrillic look-alikes and the Kazakh letters as the 2021 alphabet writes them
-# ("Mәselen", a Cyrillic о in "Astаna").
-_TO_LATIN = str.maketrans("аеорсхАЕОРСХәөүұңғқӘӨҮҰҢҒҚ", "aeopcxAEOPCXäöüūñğqÄÖÜŪÑĞQ")
+# In a Latin word, the Cyrillic look-alikes and the Kazakh letters as the 2018 alphabet writes them: who
+# types a Cyrillic ә into a Latin word ("Sәtqaliyev", "Mәselen") writes the informal or the 2018 Latin,
+# where i is і, as in the 2018 one.
+_TO_LATIN = str.maketrans("аеорсхіАЕОРСХІәөүұңғқӘӨҮҰҢҒҚ", "aeopcxiAEOPCXIáóúuńǵqÁÓÚUŃǴQ")
 _MIXED = re.compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
 _ENDING = re.compile(r"[A-Za-z][\u0400-\u04ff]+$")
 

@@ -160,8 +160,9 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
     spoken = _capitalise(sentence, _rules(text))
     for m in _LEFT_ACRONYM.finditer(spoken) if active() else ():
         caps = m.group(0)
-        if len(caps) > 3 and sum(ch in "АӘЕИОӨҰҮЫІУЭЮЯЁ" for ch in caps) / len(caps) >= 0.4:
-            continue  # a word in capitals (АСТАНА, ЮНЕСКО) is read as a word
+        vowels = sum(ch in "АӘЕИОӨҰҮЫІУЭЮЯЁ" for ch in caps) / len(caps)
+        if (len(caps) > 3 and vowels >= 0.4) or (len(caps) > 5 and vowels >= 0.25):
+            continue  # a word in capitals (АСТАНА, ЮНЕСКО, ЖАСТАРДЫҢ, ТОҚМАҒАМБЕТОВ) is read as a word
         report("acronym", m.group(0), m.group(0), "not in the lexicon: the voice spells it or guesses",
                lexicon_spoken=spell_kazakh(m.group(0)))
     if kept:

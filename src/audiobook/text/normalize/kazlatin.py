@@ -32,6 +32,10 @@ _COMMON: dict[str, str] = {
     "a": "а", "b": "б", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "j": "ж", "k": "к", "l": "л",
     "m": "м", "n": "н", "o": "о", "p": "п", "q": "қ", "r": "р", "s": "с", "t": "т", "v": "в", "z": "з",
     "c": "ц", "w": "у", "x": "х", "ǧ": "ғ", "ŋ": "ң", "ś": "ш",
+    # Every alphabet's marked letters that mean the same in all of them: a text that mixes two
+    # ("Sәtqaliyev: «Kókshetauda»", its ә typed in Cyrillic) still loses none of its letters.
+    "ä": "ә", "á": "ә", "ğ": "ғ", "ǵ": "ғ", "ñ": "ң", "ń": "ң", "ö": "ө", "ó": "ө", "ü": "ү", "ú": "ү",
+    "ū": "ұ", "ş": "ш", "ç": "ч", "ý": "у",
 }  # fmt: skip
 _TABLES: dict[str, dict[str, str]] = {
     "2021": {**_COMMON, "ä": "ә", "ğ": "ғ", "ı": "і", "ñ": "ң", "ö": "ө", "ş": "ш", "u": "у", "ū": "ұ",
@@ -46,7 +50,8 @@ _TABLES["latn-u"] = {**_OLD, "u": "у", "w": "ұ"}  # "swraq" (сұрақ), "bol
 # The letter written for и/й in each spelling.
 _YOT = {"2021": "i", "2018": "ı", "ascii": "", "latn-w": "y", "latn-u": "y"}
 _DIGRAPHS = {"sh": "ш", "ch": "ч", "zh": "ж", "gh": "ғ", "kh": "х", "ng": "ң"}
-_DIGRAPH_SYSTEMS = {"2018": ("sh", "ch"), "ascii": tuple(_DIGRAPHS), "2021": (), "latn-w": (), "latn-u": ()}
+_DIGRAPH_SYSTEMS = {"2018": ("sh", "ch"), "ascii": tuple(_DIGRAPHS), "2021": ("sh", "ch"), "latn-w": ("sh", "ch"),
+                    "latn-u": ("sh", "ch")}  # ş and ç are official; sh and ch beside them are informal
 _CYR_VOWELS = set("аәеиоөұүыіэюяёуOU")
 _FRONT, _BACK = set("әеіөү"), set("аоұы")
 
@@ -201,8 +206,8 @@ def convert_word(word: str, system: str) -> str:
             out[-1] = "у"  # "jazuw": uw is one у
         elif ch == "i" and system != "2021" and nxt in ("a", "o", "e", "u") and not after_vowel:
             out.append("и")  # "radiosy", "tárbieleý": і never stands before a vowel; these are loans' и
-        elif ch == "i" and system == "2018" and after_vowel and vowel_next:
-            out.append("й")  # "saiabaq": written for saıabaq; before a consonant it is і ("ózgerýi", "bıik")
+        elif ch == "i" and system == "2018" and after_vowel and (vowel_next or prev not in ("у", "и")):
+            out.append("й")  # "saiabaq", "aitty": typed for saıabaq, aıtty; і only after у or и ("ózgerýi")
         elif ch == "y" and system == "ascii" and prev == "у" and len(out) > 1 and out[-2] in _CYR_VOWELS:
             out.append("ы")  # "auyl", "tauy": у after a vowel is a consonant, so y is the vowel ы
         elif (ch == yot or (system == "ascii" and ch in "iy")) and (prev in _CYR_VOWELS and prev or vowel_next):
@@ -218,7 +223,7 @@ def convert_word(word: str, system: str) -> str:
         i += 1
     spoken = "".join(_harmony(out) if system == "ascii" else out)
     spoken = _IOTATED.sub(lambda m: {"йа": "я", "йу": "ю"}[m.group(0)], spoken)  # "saiabaq" -> "саябақ"
-    if len(word) > 1 and _CAPS.fullmatch(word):
+    if 1 < len(word) <= 5 and _CAPS.fullmatch(word):
         return spoken.upper()  # "QR", "AQSh": an acronym stays one, so the lexicon reads it (ҚР, АҚШ)
     return spoken[:1].upper() + spoken[1:] if word[:1].isupper() else spoken
 

@@ -114,10 +114,30 @@ def _classify(body: list[Block]) -> list[_Para]:
         p.bold, p.italic, p.line = b.bold, b.italic, b.line
         if b.heading and p.kind == "plain":
             p.kind = "note"  # a subheading inside the article: the narrator's
+    _reported_and_listed(paras)
     _accept_weak_labels(paras)
     _merge_name_variants(paras)
     _formatted_questions(paras)
     return paras
+
+
+# "– Мектеп салынады, – деді әкім.": speech the newsroom reports, not a turn of the interview.
+_REPORTED = re.compile(r"[,!?…]\s*[–—-]\s*(?:деді|дейді|деп|деген|айтты|атап өтті|мәлімдеді|түсіндірді|"
+                       r"жазды|хабарлады|сказал|сказала|отметил|отметила|говорит|заявил|заявила)\b")
+
+
+def _reported_and_listed(paras: list[_Para]) -> None:
+    """Dash paragraphs that are not turns: reported speech ("..., – деді әкім.") and the items of a list
+    after a colon ("Қорытынды кесте:" then "- 1-орын – ..."), which stay with whoever is speaking."""
+    listing = False
+    for p in paras:
+        if p.kind == "dash":
+            item = not _ends_with_question(p.body) and len(p.body) <= 200 and (
+                p.body.rstrip().endswith((";", ",")) or p.body[:1].islower() or p.body[:1].isdigit())
+            if _REPORTED.search(p.body) or (listing and item):
+                p.kind, p.body = "plain", p.text
+                continue
+        listing = p.kind in ("plain", "note", "dash") and p.body.rstrip().endswith(":")
 
 
 def _classify_one(text: str) -> _Para:
