@@ -104,6 +104,7 @@ def _rules(text: str) -> str:
     text = punct.prepare(text)
     text = rules.degrees(text)
     text = rules.split_glued(text)
+    text = abbreviations.per_units(text)
     text = abbreviations.expand_number_units(text)
     text = rules.romans(text)
     text = translit.transliterate(text, kazakh=False)

@@ -165,8 +165,31 @@ _DOTTED_RE = re.compile(
 )
 # "2024 ж. 5 наурызда": the year qualifies a date, "жылғы" rather than "жылы".
 _DATE_AFTER = re.compile(rf"\s*\d{{1,2}}\s+(?:{'|'.join(MONTHS)})", re.IGNORECASE)
-# Units joined by a slash: "км/сағ" -> "километр сағатына".
-_PER_HOUR_RE = re.compile(r"(?<![\w])(км|м)/(сағ|с)\.?(?![\w])")
+# Units joined by a slash, read "per" with the second's possessive dative: "км/сағ" -> "километр сағатына",
+# "5 м/с" -> "бес метр секундына", "теңге/ай" -> "теңге айына"; "кВт/сағ" (so written for кВт·сағ) is
+# the kilowatt-hour.
+_PER = {"с": "секундына", "сек": "секундына", "сағ": "сағатына", "мин": "минутына", "ай": "айына",
+        "жыл": "жылына", "тәул": "тәулігіне", "тәулік": "тәулігіне", "күн": "күніне", "га": "гектарына",
+        "кг": "килограмына", "т": "тоннасына", "л": "литріне", "м": "метріне", "км": "километріне",
+        "адам": "адамына", "апта": "аптасына"}
+_PER_HEADS = {**{k: v for k, v in NUMBER_UNITS.items() if not k.isascii()}, **UNITS, "теңге": "теңге",
+              "доллар": "доллар", "рет": "рет", "бал": "бал", "ұпай": "ұпай"}
+_PER_UNIT_RE = re.compile(rf"(?<![\w])(?P<head>{_alternation(_PER_HEADS)})\s?(?P<sep>[/·*⋅])\s?"
+                          rf"(?P<per>{_alternation(_PER)})(?:\.(?=\s+[{KAZ_LOWER}]))?(?![\w])")
+
+
+def _per_unit(m: re.Match[str]) -> str:
+    head, per = _PER_HEADS[m.group("head")], m.group("per")
+    if per == "сағ" and head.endswith("ватт"):
+        return f"{head}-сағат"  # кВт·сағ, and кВт/сағ as it is often written
+    if m.group("sep") != "/":
+        return m.group(0)
+    return f"{head} {_PER[per]}"
+
+
+def per_units(text: str) -> str:
+    """Units joined by a slash ("5 м/с", "90 км/сағ", "17 кВт/сағ"), before a slash is read "немесе"."""
+    return _PER_UNIT_RE.sub(_per_unit, text) if "/" in text or "·" in text or "*" in text else text
 
 
 def _ending(m: re.Match[str], spoken: str, rebuild: bool, possessive: bool = False) -> str:
@@ -203,7 +226,6 @@ def expand_number_units(text: str) -> str:
 
 def expand_abbreviations(text: str) -> str:
     """Expand acronyms, units and dotted abbreviations in text."""
-    text = _PER_HOUR_RE.sub(lambda m: "километр сағатына" if m.group(1) == "км" else "метр секундына", text)
     text = _DOTTED_RE.sub(_dotted, text)
     text = _ACRONYM_RE.sub(_acronym, text)
     text = _AFTER_MULTIPLIER_RE.sub(lambda m: _ending(m, NUMBER_UNITS[m.group("key")], False), text)

@@ -36,11 +36,16 @@ _TRAILING = re.compile(r"(?<![\s,;:])[\s,;:]+$")  # tried once per run, not from
 _SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d]|[\U000f0000-\U000ffffd])")  # a word, or a kept reading
 
 
+# Ranges of numbers as pages write them: "-2...-7°C", "+3...+5", "50- 60", "-2–-7": one dash between.
+_NUMBER_RANGE = re.compile(r"(?<=\d)(?:\s*\.{2,3}|…|-\s+|[–—](?=[-+−]\d))\s*(?=[-+−]?\d)")
+
+
 def prepare(text: str) -> str:
     """Unicode clean-up, quotes dropped, brackets into commas: run before the word rules."""
     text = unicodedata.normalize("NFC", text).translate(_HYPHENS)
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
+    text = _NUMBER_RANGE.sub(" – ", text)
     text = _QUOTES.sub("", text)
     text = _OPEN.sub(", ", text)
     text = _CLOSE.sub(",", text)

@@ -43,6 +43,8 @@ _GLUED_SUFFIX = re.compile(rf"(?<=\d)([{KAZ_LOWER}]+)")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-zА-ЯЁӘҒҚҢӨҰҮҺІ])")  # "0ГВт" too
 _ISO_DATE = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])(?: жыл(?:ы|ғы)\b)?")
 _DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)(?: жыл(?:ы|ғы)\b)?")
+_DAY_MONTH_YEAR = re.compile(rf"(?<![\d.,])(\d{{1,2}}\s+(?:{'|'.join(MONTHS)})[{KAZ_LOWER}]*,?\s+(?:1[0-9]|20)\d\d)"
+                             r"(?![\d.,-]|\s*(?:ж\.|жыл|жж|г\.|год))", re.IGNORECASE)
 _CLOCK = re.compile(rf"(?<![\d:])(\d{{1,2}}):(\d{{2}})(?![\d:]){_END}")
 # "сағат 11.00-де", "17.00-ден 18.00-ге", "10.00–12.00": a dot between hours and minutes. Kazakh writes
 # decimals with a comma, so H.MM with a case ending, after "сағат", or in a range of two such is a time.
@@ -316,6 +318,7 @@ def numbers(text: str) -> str:
         return text
     text = _ISO_DATE.sub(lambda m: _date(m.group(1), m.group(2), m.group(3)) or m.group(0), text)
     text = _DOTTED_DATE.sub(lambda m: _date(m.group(3), m.group(2), m.group(1)) or m.group(0), text)
+    text = _DAY_MONTH_YEAR.sub(r"\1 жыл", text)  # "16 мамыр 2020 күні": the year is a year, not a count
     if "." in text:
         text = _DOT_CLOCK.sub(_dot_clock, text)
     text = _CLOCK.sub(_clock, text)
