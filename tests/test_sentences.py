@@ -48,3 +48,8 @@ def test_joining_reproduces_the_text(words: list[str]) -> None:
     parts = split_sentences(text)
     assert all(p and p == p.strip() for p in parts)
     assert " ".join(parts).split() == text.split()
+
+
+def test_a_russian_abbreviation_before_a_name_does_not_end_the_sentence() -> None:
+    assert split_sentences("Это произошло в г. Алматы. В 2024 г. Затем рост. Живёт на ул. Абая.") == [
+        "Это произошло в г. Алматы.", "В 2024 г.", "Затем рост.", "Живёт на ул. Абая."]

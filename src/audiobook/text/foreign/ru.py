@@ -15,10 +15,12 @@ ABBREVIATIONS = {
     "т. е.": "то есть", "т.е.": "то есть", "т. д.": "так далее", "т.д.": "так далее",
     "т. п.": "тому подобное", "т.п.": "тому подобное", "и др.": "и другие", "см.": "смотрите",
     "ул.": "улица", "пр.": "проспект", "обл.": "область", "р-н": "район", "им.": "имени",
-    "РК": "эр ка", "РФ": "эр эф", "США": "сэ шэ а", "ООН": "о о н", "СНГ": "эс эн гэ", "ЕАЭС": "е а э эс",
+    "РК": "эр ка", "РФ": "эр эф", "США": "сэ шэ а", "ООН": "оон", "СНГ": "эс эн гэ", "ЕАЭС": "е а э эс",
+    "мес.": "месяц",
 }
 UNITS = {
-    "%": "процент", "млн": "миллион", "млрд": "миллиард", "трлн": "триллион", "тыс.": "тысяча",
+    "%": "процент", "млн.": "миллион", "млрд.": "миллиард", "трлн.": "триллион", "млн": "миллион",
+    "млрд": "миллиард", "трлн": "триллион", "тыс.": "тысяча",
     "тыс": "тысяча", "км": "километр", "кг": "килограмм", "м": "метр", "т": "тонна", "га": "гектар",
     "руб.": "рубль", "руб": "рубль", "тг": "тенге", "долл.": "доллар", "$": "доллар", "°C": "градус",
     "г.": "год", "гг.": "год",
@@ -113,6 +115,9 @@ def _replace(m: re.Match[str]) -> str:
         ordinal = True  # "в 2024 году": a year is an ordinal in the noun's case
     if unit_word == "год":  # "в 2024 г.": the case comes from the preposition
         case = "loct" if prep_word in ("в", "во") else case
+        if prep_word and prep_word not in PREPOSITIONS and prep_word not in ("в", "во") and (
+                (p := _noun(prep_word)) is not None and "NOUN" in p.tag):
+            case = "gent"  # "до конца 2025 г.": a year after a noun is its genitive
         spoken = _words(n, ordinal=True, case=_CASE.get(case, "n"), gender="m")
         return f"{prep}{spoken} {_year_form('год', case)}{after}"
     if ordinal:
@@ -178,15 +183,62 @@ def _years(m: re.Match[str]) -> str:
     return f"{prep}{a} – {b} {noun.word if noun else m['noun']}"
 
 
+# "в г. Алматы" -> "в городе Алматы"; "в 2024 г. Алматы..." is a year.
+_CITY = re.compile(r"(?P<prep>(?:\b[А-Яа-яЁё]+\s+)?)(?<![\d\w])(?<!\d )г\.\s(?=[А-ЯЁ])")
+_CITY_CASE = {"в": "городе", "во": "городе", "о": "городе", "об": "городе", "при": "городе", "из": "города",
+              "до": "города", "для": "города", "у": "города", "от": "города", "около": "города", "к": "городу",
+              "по": "городу", "с": "городом", "над": "городом", "под": "городом", "между": "городом"}
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*(?:г\.|года))?(?![\d.]\d)")
+_CURRENCIES = {"$": "долларов", "€": "евро"}
+_CURRENCY_FIRST = re.compile(r"([$€])\s?(\d+(?:[.,]\d+)?)(?:\s?(млн\.?|млрд\.?|трлн\.?|тыс\.))?")
+_TIME = re.compile(r"(?P<prep>\b(?:с|до|после|около|к|в|на|от)\s+)?(?<![\d:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)"
+                   r"(?![\d:])", re.IGNORECASE)
+# "20-летний", "3-кратный": the number's genitive joined to the word, as Russian writes it in full.
+_COMPOUND = re.compile(r"(?<![\d,])(\d{1,3})-(летн|лети|кратн|процентн|этажн|тысячн|местн|комнатн|дневн|часов|"
+                       r"минутн|километров|метров|тонн)([а-яё]*)")
+_JOINED = {"1": "одно", "90": "девяносто", "100": "сто"}
+
+
+def _time(m: re.Match[str]) -> str:
+    prep = m["prep"] or ""
+    case = {"к": "d"}.get(prep.strip().lower(), "g" if prep.strip().lower() in ("с", "до", "после", "около", "от")
+                          else "n")
+    hours = _words(m["h"], ordinal=False, case=case, gender="m")
+    minutes = "ноль-ноль" if m["m"] == "00" else (
+        ("ноль " if m["m"][0] == "0" else "") + _words(str(int(m["m"])), ordinal=False, case=case, gender="f"))
+    return f"{prep}{hours} {minutes}"
+
+
+def _compound(m: re.Match[str]) -> str:
+    n = m[1]
+    joined = _JOINED.get(n) or _words(n, ordinal=False, case="g", gender="m").replace(" ", "")
+    return f"{joined}{m[2]}{m[3]}"
+
+
+# A unit's dot before a capital also ends the sentence: kept apart from the unit, put back at the end.
+_UNIT_DOT = re.compile(r"\b(млн|млрд|трлн|тыс|руб|долл|мес)\.(?=\s+[А-ЯЁA-Z«\"]|\s*$)")
+_KEPT_DOT = "\u2e2a"
+
+
 def normalize_ru(sentence: str) -> str:
-    text = _DOT_ABBR.sub(lambda m: ABBREVIATIONS[m.group(0)], sentence)
+    text = _UNIT_DOT.sub(rf"\1 {_KEPT_DOT}", sentence.replace(_KEPT_DOT, ""))
+    text = _DOT_ABBR.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     end = text.rstrip()[-1:] if text.rstrip() else ""
     text = _YEARS.sub(_years, text)
+    text = _CITY.sub(lambda m: f"{m['prep']}{_CITY_CASE.get(m['prep'].strip().lower(), 'город')} ", text)
+    text = re.sub(r"\bмес\b", "месяц", text)
+    text = _NUMERIC_DATE.sub(lambda m: f"{int(m[1])} {MONTHS[int(m[2]) - 1]} {m[3]} года"
+                             if 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31 else m[0], text)
+    text = _CURRENCY_FIRST.sub(lambda m: f"{m[2]} {m[3]} {_CURRENCIES[m[1]]}" if m[3] else f"{m[2]} {m[1]}", text)
+    text = _TIME.sub(_time, text)
+    text = _COMPOUND.sub(_compound, text)
     text = _DATE.sub(_date, text)
     text = _NUM.sub(_replace, text)
     if end == "." and not text.rstrip().endswith("."):  # "в 2023 г." ends the sentence with its dot
         text = text.rstrip() + "."
     text = re.sub(r"(\d)\s*[-–—]\s*(\d)", r"\1 – \2", text)
     text = re.sub(r"\b((?:миллион|миллиард|тысяч)[а-я]*) т\b", r"\1 тонн", text)
+    text = re.sub(r"\b((?:миллион|миллиард|триллион|тысяч)[а-я]*) (?:руб\.|руб\b)", r"\1 рублей", text)
+    text = re.sub(r"\b((?:миллион|миллиард|триллион|тысяч)[а-я]*) (?:долл\.|\$)", r"\1 долларов", text)
     text = re.sub(r"\d+", lambda m: _words(m.group(0), ordinal=False, case="n", gender="m"), text)
-    return re.sub(r"\s{2,}", " ", text).strip()
+    return re.sub(r"\s{2,}", " ", text.replace(f" {_KEPT_DOT}", ".").replace(_KEPT_DOT, ".")).strip()

@@ -21,6 +21,7 @@ _NON_SPACE = re.compile(r"\S")
 _HARD_BREAK = re.compile(r"\n\s*\n")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "Қ", "Қ.К", "A.B" (capitals: checked in code)
 _LIST_NUMBER = re.compile(r"\d{1,2}|[IVXLC]+")
+_BEFORE_NAME = frozenset({"г", "ул", "пр", "им", "пос", "с", "д"})
 
 
 def _last_token(block: str, start: int, end: int) -> int:
@@ -42,6 +43,9 @@ def _ends_sentence(block: str, start: int, end: int, punct: str) -> bool:
     token = block[first:end].lstrip('«"“„([')
     if (token + ".") in NO_SPLIT_AFTER or (_INITIALS.fullmatch(token) and token[-1].isupper()):
         return False
+    year = token == "г" and re.search(r"\d\s*$", block[max(start, first - 8) : first])
+    if token.lower() in _BEFORE_NAME and not year:
+        return False  # Russian "в г. Алматы", "ул. Абая" (but "в 2024 г. Затем" ends there)
     return not (_LIST_NUMBER.fullmatch(token) and not _NON_SPACE.search(block, start, first))
 
 
