@@ -109,12 +109,24 @@ ARABIC_PAIRS = [
     ("ٴوزى", "өзі"), ("ٴۇي", "үй"), ("بۇل", "бұл"), ("جىل", "жыл"), ("ادام", "адам"), ("ٴسوز", "сөз"),
     ("ورتا", "орта"), ("ٴۇلكەن", "үлкен"), ("حالىق", "халық"), ("بالا", "бала"), ("كەلدى", "келді"),
     ("ٴوڭىر", "өңір"), ("اۋىل", "ауыл"), ("ٴىنى", "іні"), ("جاڭا", "жаңа"), ("ساعات", "сағат"),
+    # a vowel beside қ/ғ is back and beside к/г front, whatever else the word has
+    ("قىركۇيەكتە", "қыркүйекте"), ("قىزمەتكە", "қызметке"), ("توقاەۆ", "тоқаев"),
+    # и before a vowel after a consonant, й only after a vowel
+    ("بيىل", "биыл"), ("ميلليون", "миллион"), ("ازيا", "азия"), ("ايتتى", "айтты"),
+    # frequent words of both harmonies, and acronyms (the script has no capitals)
+    ("بىراق", "бірақ"), ("قازىر", "қазір"), ("شامامەن", "шамамен"), ("قر", "ҚР"), ("اقش", "АҚШ"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("written", "cyrillic"), ARABIC_PAIRS)
 def test_arabic_script_word_pairs(written: str, cyrillic: str) -> None:
     assert arabic.convert_word(written) == cyrillic
+
+
+def test_arabic_script_hamza_before_a_quote_latin_i_and_roman_numerals() -> None:
+    assert norm("ء«تىل» دەگەن ءسوز.") == "тіл деген сөз."
+    assert norm("ءتiل ماڭىزدى.") == "Тіл маңызды."
+    assert norm("ءححى عاسىر باستالدى.") == "жиырма бірінші ғасыр басталды."
 
 
 def test_arabic_script_sentence_is_read_not_spelled() -> None:
