@@ -124,7 +124,7 @@ def test_arabic_script_word_pairs(written: str, cyrillic: str) -> None:
 
 
 def test_arabic_script_hamza_before_a_quote_latin_i_and_roman_numerals() -> None:
-    assert norm("ء«تىل» دەگەن ءسوز.") == "тіл деген сөз."
+    assert norm("ء«تىل» دەگەن ءسوز.") == "Тіл деген сөз."
     assert norm("ءتiل ماڭىزدى.") == "Тіл маңызды."
     assert norm("ءححى عاسىر باستالدى.") == "жиырма бірінші ғасыр басталды."
 

@@ -93,7 +93,7 @@ def to_cyrillic(text: str) -> str:
     def one(m: re.Match[str]) -> str:
         spoken = convert_word(m.group(0))
         report("arabic-kazakh", m.group(0), spoken, "converted from the Arabic script")
-        before = text[: m.start()].rstrip()
+        before = text[: m.start()].rstrip().rstrip('«"“(').rstrip()
         return spoken[:1].upper() + spoken[1:] if not before or before[-1] in ".!?" else spoken
 
     return _WORD.sub(one, text)
