@@ -446,6 +446,23 @@ def test_reported_speech_and_dash_lists_are_not_turns() -> None:
                               (A, "- жол жөндеу;"), (A, "- саябақ ашу."), (Q, "Рахмет!"), (A, "Сізге де рахмет.")]
 
 
+def test_dash_questions_with_initials_labelled_answers() -> None:
+    s = parse_article("Қайрат Әлиев: Ауыл жаңа кезеңде\nОблыс әкімінің орынбасары Қайрат Әлиевпен сұхбат.\n"
+                      "– Биылғы егін қалай?\n"
+                      "Қ.Ә.: Биыл егін жақсы шықты.\n– Фермерлерге қандай көмек бар?\nҚ.Ә.: Несие беріледі.\n"
+                      "– Рахмет.", "t.txt")
+    assert said(s)[2:] == [(Q, "Биылғы егін қалай?"), (A, "Биыл егін жақсы шықты."),
+                           (Q, "Фермерлерге қандай көмек бар?"), (A, "Несие беріледі."), (Q, "Рахмет.")]
+    assert s.speaker(A).name == "Қайрат Әлиев"
+
+
+def test_initials_after_the_full_name_are_the_same_speaker() -> None:
+    s = parse_article("Мектеп – болашақ\nТілші: Мектеп қашан ашылады?\nАсан Қасымов: Қыркүйекте.\n"
+                      "Тілші: Қанша оқушы оқиды?\nА.Қ.: Бес жүз оқушы.", "t.txt")
+    assert [(seg.role, seg.text) for seg in s.segments][-2:] == [(Q, "Қанша оқушы оқиды?"), (A, "Бес жүз оқушы.")]
+    assert len({seg.speaker for seg in s.segments if seg.role == A}) == 1
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {

@@ -15,6 +15,7 @@ from audiobook.text.parse.words import (
     _ends_with_question,
     _shorten,
 )
+from audiobook.text.script import Role
 
 
 @dataclass
@@ -34,6 +35,9 @@ def _attribute(paras: list[_Para], warnings: list[str], source: str) -> tuple[li
     # among many dash turns (then they are prose like "Ұлттық Банк: ..." inside answers).
     label_mode = len(labels) >= 2 and (
         len(labels) >= len(dashes) or (len(label_speakers) >= 2 and 2 * len(labels) >= len(dashes)))
+    mixed = not label_mode and _mixed_layout(paras)
+    if mixed:
+        label_mode = True  # each dash turn is the other side's, labelled by the dash itself
     if not label_mode:
         # Dash layout: only role-word labels ("Сұрақ:") are trusted; a capitalised phrase before a colon
         # inside an answer is prose.
@@ -78,6 +82,9 @@ def _attribute(paras: list[_Para], warnings: list[str], source: str) -> tuple[li
         elif p.kind == "dash" and not label_mode:
             cur = dash_roles[i]
             lines.append(_Line(cur, p.body, True))
+        elif p.kind == "dash" and mixed:
+            cur = mixed
+            lines.append(_Line(cur, p.body, True))
         elif cur is None:
             lines.append(_Line("narrator", p.body, False))
             lead_paras.append(p.body)
@@ -88,6 +95,30 @@ def _attribute(paras: list[_Para], warnings: list[str], source: str) -> tuple[li
             q_left -= 1
             lines.append(_Line(cur, p.body, starts))
     return lines, "\n".join(lead_paras)
+
+
+def _mixed_layout(paras: list[_Para]) -> str:
+    """Dash turns for one side and one label for the other ("– Егін қалай?" / "Қ.Ә.: Жақсы."), turn by turn:
+    the labelled speaker becomes that role's speaker and the dashes the other role's. Returns the dashes'
+    role, or "" when the layout is not this one."""
+    turns = [p for p in paras if p.kind == "dash" or (p.kind == "label" and p.label)]
+    labels = [p for p in turns if p.kind == "label"]
+    keys = {p.label.key for p in labels if p.label}
+    if len(labels) < 2 or len(keys) != 1 or len(turns) - len(labels) < 2:
+        return ""
+    if any(a.kind == b.kind == "label" for a, b in zip(turns, turns[1:], strict=False)):
+        return ""
+    if sum(a.kind == b.kind == "dash" for a, b in zip(turns, turns[1:], strict=False)) > 1:
+        return ""
+    dashes = [p for p in turns if p.kind == "dash"]
+    asks = sum(_ends_with_question(p.body) for p in dashes) * 2 >= len(dashes)
+    role: Role = "interviewee" if asks else "interviewer"
+    lab = labels[0].label
+    assert lab is not None
+    as_role = _Label(f"@{role}", lab.name, role, True, True)
+    for p in labels:
+        p.label = as_role
+    return "@interviewer" if asks else "@interviewee"
 
 
 def _infer_interviewer(paras: list[_Para]) -> None:

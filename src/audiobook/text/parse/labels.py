@@ -181,9 +181,10 @@ def _accept_weak_labels(paras: list[_Para]) -> None:
     strong = [p.label for p in paras if p.kind == "label" and p.label]
     weak = Counter(p.candidate.key for p in paras if p.candidate)  # counted once: list.count per label was quadratic
     parts = {w.lower() for lab in strong if not lab.generic for w in lab.name.split()}
+    initials = {_initials_of(lab.name) for lab in strong if not lab.generic and len(lab.name.split()) >= 2}
     for p in paras:
         c = p.candidate
-        if c and (weak[c.key] >= 2 or c.key in parts):
+        if c and (weak[c.key] >= 2 or c.key in parts or _initials(c.name) in initials):
             m = _LABEL_RE.match(p.text)
             assert m
             p.kind, p.label, p.candidate = "label", c, None
@@ -200,7 +201,9 @@ def _merge_name_variants(paras: list[_Para]) -> None:
         if p.kind != "label" or not lab or lab.generic:
             continue
         words = lab.name.lower().split()
-        if len(words) == 1:  # first name or surname
+        if (letters := _initials(lab.name)) is not None:  # "А.Қ." after "Асан Қасымов"
+            fits = {f.key: f for f in full if _initials_of(f.name) == letters}
+        elif len(words) == 1:  # first name or surname
             fits = {f.key: f for f in full if words[0] in (_first(f), _last(f))}
         elif all(_INITIAL_RE.match(w) for w in lab.name.split()[:-1]):  # "Е. Қасымов"
             fits = {f.key: f for f in full if _last(f) == words[-1] and _first(f).startswith(words[0][0])}
@@ -208,6 +211,18 @@ def _merge_name_variants(paras: list[_Para]) -> None:
             continue
         if len(fits) == 1:
             p.label = next(iter(fits.values()))
+
+
+def _initials(name: str) -> str | None:
+    """"А.Қ." or "А. Қ." -> "ақ"; None for anything but initials alone."""
+    parts = [x for x in re.split(r"[.\s]+", name.strip()) if x]
+    if len(parts) < 2 or not all(len(x) == 1 and x.isupper() for x in parts):
+        return None
+    return "".join(parts).lower()
+
+
+def _initials_of(name: str) -> str:
+    return "".join(w[0] for w in name.split()).lower()
 
 
 def _first(lab: _Label) -> str:
