@@ -34,7 +34,7 @@ _TO_CYRILLIC = str.maketrans("aceiopxyABCEHIKMOPTXY", "асеіорхуАВСЕ�
 # In a Latin word, the Cyrillic look-alikes and the Kazakh letters as the 2018 alphabet writes them: who
 # types a Cyrillic ә into a Latin word ("Sәtqaliyev", "Mәselen") writes the informal or the 2018 Latin,
 # where i is і, as in the 2018 one.
-_TO_LATIN = str.maketrans("аеорсхіАЕОРСХІәөүұңғқӘӨҮҰҢҒҚ", "aeopcxiAEOPCXIáóúuńǵqÁÓÚUŃǴQ")
+_TO_LATIN = str.maketrans("аеорсхікуАЕОРСХІКМТВНУәөүұңғқӘӨҮҰҢҒҚ", "aeopcxikyAEOPCXIKMTBHYáóúuńǵqÁÓÚUŃǴQ")
 _MIXED = re.compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
 _ENDING = re.compile(r"[A-Za-z][\u0400-\u04ff]+$")
 
@@ -48,14 +48,14 @@ def mend_scripts(text: str) -> str:
         word = m.group(0)
         latin = sum("a" <= c.lower() <= "z" for c in word)
         cyrillic = sum("\u0400" <= c <= "\u04ff" for c in word)
-        if cyrillic >= latin:
-            mended = word.translate(_TO_CYRILLIC)
-        elif _ENDING.search(word):
+        if cyrillic < latin and _ENDING.search(word):
             return word  # a Kazakh ending on a Latin name, unhyphenated: "Telegramда", "iPhoneды"
-        else:
-            mended = word.translate(_TO_LATIN)
-        mixed = any("a" <= c.lower() <= "z" for c in mended) and any("\u0400" <= c <= "\u04ff" for c in mended)
-        return word if mixed else mended  # a letter with no twin (Latin q in a Cyrillic word): a brand, kept
+        tables = (_TO_CYRILLIC, _TO_LATIN) if cyrillic >= latin else (_TO_LATIN, _TO_CYRILLIC)
+        for table in tables:  # the majority's script first; "кеlgеn" has no Cyrillic l, g, n but Latin к, е
+            mended = word.translate(table)
+            if not (any("a" <= c.lower() <= "z" for c in mended) and any("\u0400" <= c <= "\u04ff" for c in mended)):
+                return mended
+        return word  # letters with no twin in either (Latin q in a Cyrillic word): a brand, kept
 
     return _MIXED.sub(mend, text)
 
