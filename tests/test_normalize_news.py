@@ -81,6 +81,7 @@ def test_the_users_lexicon_wins_over_the_news_table() -> None:
         ("#Астана2025 форумы басталды.", "Хэштег Астана екі мың жиырма бес форумы басталды."),
         # A label with no vowel is spelled: read as a word it was "тг", which a second pass reads "теңге".
         ("Хат: a@thg.kz.", "Хат: эй эт ти-эйч-джи нүкте кей-зед."),
+        ("Бұл туралы BAQ.KZ хабарлайды.", "Бұл туралы бақ нүкте кей-зед хабарлайды."),  # a name in capitals
     ],
 )
 def test_web_addresses_email_and_hashtags(text: str, spoken: str) -> None:

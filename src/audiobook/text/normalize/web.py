@@ -46,8 +46,9 @@ def _read_labels(parts: list[str], read_word: Callable[[str], str], sep: str) ->
         elif part.lower() in DOMAINS and part is parts[-1]:
             words.append(DOMAINS[part.lower()])
         else:
-            pieces = (cardinal_digits(p) if p.isdigit() else _spell(p) if _letters(p) else read_word(p)
-                      for p in _PIECES.findall(part))
+            # A site's name in capitals (BAQ.KZ, KAZ.NUR.KZ) is shouted, not an acronym: read as the word.
+            pieces = (cardinal_digits(p) if p.isdigit() else _spell(p) if _letters(p) else
+                      read_word(p.lower() if p.isupper() and len(p) > 2 else p) for p in _PIECES.findall(part))
             words.append(" ".join(pieces))
     return sep.join(words)
 
