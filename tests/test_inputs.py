@@ -463,6 +463,19 @@ def test_initials_after_the_full_name_are_the_same_speaker() -> None:
     assert len({seg.speaker for seg in s.segments if seg.role == A}) == 1
 
 
+def test_labels_and_furniture_in_latin_and_arabic_letters_are_found_by_their_cyrillic_reading() -> None:
+    latin = parse_article("Jańa mektep ashyldy\n512 ret kórsetildi\n3 mın oqý úshin\nTilshi: Siz qaıdan keldińiz?\n"
+                          "Aıgúl Serikqyzy: Men Almatydan keldim.\nTilshi: Mektep qashan ashyldy?\n"
+                          "Aıgúl Serikqyzy: Keshe ashyldy.", "t.txt")
+    assert said(latin)[1:3] == [(Q, "Siz qaıdan keldińiz?"), (A, "Men Almatydan keldim.")]  # as written
+    assert [d.reason for d in latin.dropped] == ["counter", "reading time"]
+    arabic = parse_article("مەكتەپ اشىلدى\n591 رەت كورسەتىلدى\nءتىلشى: ءسىز قايدان كەلدىڭىز؟\n"
+                           "ايگۇل سەرىكقىزى: مەن الماتىدان كەلدىم.\nءتىلشى: مەكتەپ قاشان اشىلدى؟\n"
+                           "ايگۇل سەرىكقىزى: كەشە اشىلدى.", "t.txt")
+    assert [role for role, _ in said(arabic)] == [N, Q, A, Q, A]
+    assert said(arabic)[2] == (A, "مەن الماتىدان كەلدىم.") and [d.reason for d in arabic.dropped] == ["counter"]
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from datetime import date
 
-from audiobook.text.parse.words import _DASH_RE
+from audiobook.text.parse.words import _DASH_RE, cyrillic_shadow
 
 _MONTHS = {
     "қаңтар": 1, "ақпан": 2, "наурыз": 3, "сәуір": 4, "мамыр": 5, "маусым": 6, "шілде": 7, "тамыз": 8,
@@ -31,7 +31,7 @@ _DATE_TOKEN = re.compile(
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("counter", re.compile(r"^\d[\d\s.,]*(?:\s*(?:k|к|мың|рет|көрсетілді|қаралды|қаралым|оқылды|просмотр\w*|"
-                           r"views?|пікір|коммент\w*))*$", re.IGNORECASE)),
+                           r"views?|пікір|коммент\w*|ret|k[oó]rsetildi|qaraldy|oqyldy|pikir))*$", re.IGNORECASE)),
     ("counter", re.compile(r"^(?:көрсетілді|қаралды|оқылды|қаралым|просмотры|views|пікірлер|комментарии)"
                            r"\s*:?\s*\(?\d*\)?$", re.IGNORECASE)),
     ("reading time", re.compile(r"^(?:\d+\s*)?(?:мин|минут|min)\.?(?:\s*(?:оқу|оқуға|оқу үшін|чтения|read))?$"
@@ -104,7 +104,13 @@ _SENTENCE_END = (".", "!", "?", "…", ".»", "!»", "?»", ".\"", "?\"")
 
 
 def line_reason(text: str) -> str | None:
-    """Why one line is page furniture, or None when it may be the article's."""
+    """Why one line is page furniture, or None when it may be the article's (a Latin or Arabic line by
+    its Cyrillic reading: "512 ret kórsetildi" is a counter)."""
+    shadow = cyrillic_shadow(text)
+    return _line_reason(text) or (_line_reason(shadow) if shadow != text else None)
+
+
+def _line_reason(text: str) -> str | None:
     t = re.sub(r"^[^\w«\"“(—–-]+", "", text).strip()  # icons before counters: "👁 4236"
     t = re.sub(r"^\d+(?=(?:Фото|Сурет|Видео|Photo)\b)", "", t)  # a counter glued on: "125Фото: …"
     if not t:

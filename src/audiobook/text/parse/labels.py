@@ -21,6 +21,7 @@ from audiobook.text.parse.words import (
     _TITLE_ENDINGS,
     _TITLE_PREFIXES,
     _ends_with_question,
+    cyrillic_shadow,
 )
 from audiobook.text.script import Role
 
@@ -141,6 +142,18 @@ def _reported_and_listed(paras: list[_Para]) -> None:
 
 
 def _classify_one(text: str) -> _Para:
+    shadow = cyrillic_shadow(text)
+    if shadow != text:  # Latin or Arabic letters: the label found in Cyrillic, the text kept as written
+        para = _classify_one(shadow)
+        if para.kind in ("label", "note") and ":" in text and para.body != shadow:
+            rest = text.split(":", 1)[1].strip()
+            para.body = _DASH_RE.sub("", rest, count=1).strip()
+        elif para.kind == "dash" and (m := _DASH_RE.match(text)):
+            para.body = text[m.end():].strip()
+        else:
+            para.body = text if para.body == shadow else para.body
+        para.text = text
+        return para
     if text.lower().startswith(_BYLINES):
         return _Para(text, "note", text)
     if m := _DASH_RE.match(text):

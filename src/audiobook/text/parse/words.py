@@ -95,3 +95,23 @@ def _shorten(text: str, limit: int) -> str:
     if " " in cut:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:–—-") + "…"
+
+
+_OTHER_SCRIPT = re.compile(r"[A-Za-z\u00C0-\u024F\u0600-\u06FF]")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def cyrillic_shadow(text: str) -> str:
+    """A paragraph of Kazakh in Latin or Arabic letters as Cyrillic, for matching the layout rules only
+    ("Tilshi:", "512 ret kórsetildi" are the Cyrillic rules' label and counter); other text unchanged."""
+    other = len(_OTHER_SCRIPT.findall(text))
+    if other <= len(_CYRILLIC.findall(text)) or other < 3:
+        return text
+    from audiobook.text.normalize import arabic, kazlatin
+
+    shadow = kazlatin.to_cyrillic(arabic.to_cyrillic(text))
+    head, colon, rest = shadow.partition(":")
+    if colon and len(head) <= 60 and arabic.ARABIC.search(text.partition(":")[0]):
+        shadow = " ".join(w[:1].upper() + w[1:] for w in head.split(" ")) + colon + rest  # no capitals in it
+    return shadow
+
