@@ -476,6 +476,14 @@ def test_labels_and_furniture_in_latin_and_arabic_letters_are_found_by_their_cyr
     assert said(arabic)[2] == (A, "مەن الماتىدان كەلدىم.") and [d.reason for d in arabic.dropped] == ["counter"]
 
 
+def test_a_name_alone_then_a_dash_paragraph_is_that_speakers_turn() -> None:
+    s = parse_article("Заң тілі\nДөңгелек үстел.\nТілші: Басты мәселе не?\nҮнзила Шапақ:\n– Тіл бір емес.\n"
+                      "Ерлан Сапаров:\n– Мен келісемін.\nТілші: Рахмет.", "t.txt")
+    assert [(s.speaker(seg.speaker).name, seg.text) for seg in s.segments][2:] == [
+        ("Тілші", "Басты мәселе не?"), ("Үнзила Шапақ", "Тіл бір емес."), ("Ерлан Сапаров", "Мен келісемін."),
+        ("Тілші", "Рахмет.")]
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {

@@ -128,10 +128,14 @@ _REPORTED = re.compile(r"[,!?…]\s*[–—-]\s*(?:деді|дейді|деп|д
 
 
 def _reported_and_listed(paras: list[_Para]) -> None:
-    """Dash paragraphs that are not turns: reported speech ("..., – деді әкім.") and the items of a list
-    after a colon ("Қорытынды кесте:" then "- 1-орын – ..."), which stay with whoever is speaking."""
+    """Dash paragraphs that are not turns: the words of a speaker named alone on the line before,
+    reported speech ("..., – деді әкім.") and the items of a list after a colon ("Қорытынды кесте:" then
+    "- 1-орын – ..."), which stay with whoever is speaking."""
     listing = False
-    for p in paras:
+    for k, p in enumerate(paras):
+        if p.kind == "dash" and k and paras[k - 1].kind == "label" and not paras[k - 1].body:
+            p.kind, p.body = "plain", p.body  # "Үнзила Шапақ:" alone, then "– ...": her answer, not a new turn
+            continue
         if p.kind == "dash":
             item = not _ends_with_question(p.body) and len(p.body) <= 200 and (
                 p.body.rstrip().endswith((";", ",")) or p.body[:1].islower() or p.body[:1].isdigit())
