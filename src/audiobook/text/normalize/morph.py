@@ -130,8 +130,31 @@ def attach(phrase: str, ending: str, possessive: bool = False) -> str:
     """
     case = _CASE_OF.get(ending)
     if case is None:
+        if possessive and (plural := _PLURAL.match(ending)) and (ending == plural.group(0) or
+                                                                  ending[plural.end():] in _CASE_OF):
+            return _plural_possessive(phrase, _CASE_OF.get(ending[plural.end():]))
         return phrase + ending
     return phrase + _case_ending(phrase.rsplit(" ", 1)[-1], case, possessive)
+
+
+_PLURAL = re.compile("лар|лер|дар|дер|тар|тер")
+
+
+def _plural_possessive(phrase: str, case: str | None) -> str:
+    """"жоғары оқу орны" + "ларға" -> "жоғары оқу орындарына": the plural goes inside the possessive."""
+    head, _, word = phrase.rpartition(" ")
+    stem = word[:-2] if word.endswith(("сы", "сі")) else word[:-1]
+    stem = stem[:-1] + {"г": "к", "ғ": "қ", "б": "п"}.get(stem[-1:], stem[-1:]) if stem else stem
+    back = harmony_is_back(word)
+    if stem.endswith("рн"):  # орны -> орын, мұрны -> мұрын: the vowel the possessive dropped
+        stem = stem[:-1] + ("ы" if back else "і") + "н"
+    last = stem[-1:].lower()
+    plural = ("лар" if last in _VOWELS or last in "рйу" else "дар" if last in "лмнңзж" else "тар")
+    if not back:
+        plural = plural.replace("а", "е")
+    form = stem + plural + ("ы" if back else "і")
+    spoken = form + (_case_ending(form, case, True) if case else "")
+    return f"{head} {spoken}" if head else spoken
 
 
 def with_conjunction(phrase: str, possessive: bool = False) -> str:
