@@ -130,14 +130,14 @@ def attach(phrase: str, ending: str, possessive: bool = False) -> str:
     """
     case = _CASE_OF.get(ending)
     if case is None:
-        if possessive and (plural := _PLURAL.match(ending)) and (ending == plural.group(0) or
+        if possessive and (plural := _PLURAL_RE.match(ending)) and (ending == plural.group(0) or
                                                                   ending[plural.end():] in _CASE_OF):
             return _plural_possessive(phrase, _CASE_OF.get(ending[plural.end():]))
         return phrase + ending
     return phrase + _case_ending(phrase.rsplit(" ", 1)[-1], case, possessive)
 
 
-_PLURAL = re.compile("лар|лер|дар|дер|тар|тер")
+_PLURAL_RE = re.compile(_PLURAL)
 
 
 def _plural_possessive(phrase: str, case: str | None) -> str:
