@@ -66,8 +66,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                   r"^материал\w* (?:көшіріп|пайдалан|қолдан)\w*.{0,60}сілтеме\w* (?:жасау )?міндетті",
                                   re.IGNORECASE)),
     ("site name", re.compile(rf"^{_SITE}$|^[A-Z][A-Za-z]+(?:\.kz)?$", re.IGNORECASE)),
-    ("page controls", re.compile(r"ctrl\s*\+\s*enter|^қате (?:таптыңыз|байқадыңыз)|^нашли ошибку|"
-                                 r"^ошибка в тексте", re.IGNORECASE)),
+    ("page controls", re.compile(r"^(?:қате (?:таптыңыз|байқадыңыз)|нашли ошибку|заметили ошибку|ошибка в тексте|"
+                                 r"found a typo)|(?:қате|ошибк|typo).{0,80}ctrl\s*\+\s*enter", re.IGNORECASE)),
     ("advertising", re.compile(r"^(?:реклама|жарнама|advertisement|ad|спонсор|на правах рекламы|"
                                r"жарнама құқығында)\s*:?$", re.IGNORECASE)),
     ("age rating", re.compile(r"^\d{1,2}\s?\+$")),
