@@ -175,6 +175,9 @@ CASES = [
     # a plural ending on an acronym whose words end in a possessive: the plural goes inside it
     ("Ол ЖОО-ларға түсті.", "Ол жоғары оқу орындарына түсті."),
     ("ЖОО-лардың саны өсті.", "Жоғары оқу орындарының саны өсті."),
+    # an ending set off by a space after an acronym or a number
+    ("Ол ҰБТ -ны тапсырды, 60% — ы өтті.", "Ол ұлттық бірыңғай тестілеуді тапсырды, алпыс пайызы өтті."),
+    ("Алматы – ел жүрегі.", "Алматы, ел жүрегі."),
     # units per unit, with the second's possessive dative; the kilowatt-hour however written
     ("Жел 5 м/с, көлік 90 км/сағ.", "Жел бес метр секундына, көлік тоқсан километр сағатына."),
     ("Қуаты 17 кВт/сағ, жалақы 300 мың теңге/ай.",

@@ -22,7 +22,18 @@ import re
 from collections.abc import Iterable, Iterator
 
 from audiobook.text.inputs.blocks import mend_scripts
-from audiobook.text.normalize import abbreviations, arabic, kazlatin, letters, phones, punct, rules, translit, web
+from audiobook.text.normalize import (
+    abbreviations,
+    arabic,
+    kazlatin,
+    letters,
+    morph,
+    phones,
+    punct,
+    rules,
+    translit,
+    web,
+)
 from audiobook.text.normalize.guesses import GUESS_KINDS, Guess, active, collecting, report, spell_kazakh
 from audiobook.text.normalize.lexicon import Lexicon, default_lexicon, load_lexicon, news_lexicon, user_lexicon
 from audiobook.text.normalize.sentences import split_sentences
@@ -99,6 +110,17 @@ def _drop_repeated_acronyms(text: str, lexicon: Lexicon) -> str:
     return _BRACKETED_ACRONYM.sub(one, text) if "(" in text else text
 
 
+# An ending set off by a space after an acronym or a number ("ҰБТ -ны", "60% — ы", "2024 – ші"): joined
+# to it as "ҰБТ-ны" would be.
+_SPACED_ENDING = re.compile(r"(?:(?<=[A-ZА-ЯӘҒҚҢӨҰҮҺІ]{2})|(?<=[\d%]))\s+[-–—]\s?([а-яәғқңөұүһі]{1,6})"
+                            r"(?=[\s.,;:!?»)]|$)")
+
+
+def _spaced_ending(m: re.Match[str]) -> str:
+    end = m.group(1)
+    return f"-{end}" if morph.is_suffix(end) or morph.split_ordinal_marker(end) is not None else m.group(0)
+
+
 def _rules(text: str) -> str:
     text = phones.phones(text)
     text = punct.prepare(text)
@@ -144,6 +166,7 @@ def _normalize_sentence(sentence: str, lexicon: Lexicon) -> str:
 
     sentence = _PROTECTED.sub("", sentence)  # the placeholders' code points are reserved
     text = letters.fold_foreign(_PHONEMES.sub(lambda m: protect(m.group(0)), sentence))
+    text = _SPACED_ENDING.sub(_spaced_ending, text) if " " in text else text
     # An opening dash is only a pause, and a pause opening a sentence is dropped at the end; dropped here,
     # it no longer hides the first word from the lexicon ("-СІМ"). A dash before a digit is a sign.
     text = _LOOSE_DASH.sub(", ", _drop_opening_dashes(text))
