@@ -35,7 +35,9 @@ _TO_CYRILLIC = str.maketrans("aceiopxyABCEHIKMOPTXY", "асеіорхуАВСЕ�
 # types a Cyrillic ә into a Latin word ("Sәtqaliyev", "Mәselen") writes the informal or the 2018 Latin,
 # where i is і, as in the 2018 one.
 _TO_LATIN = str.maketrans("аеорсхікуАЕОРСХІКМТВНУәөүұңғқӘӨҮҰҢҒҚ", "aeopcxikyAEOPCXIKMTBHYáóúuńǵqÁÓÚUŃǴQ")
-_MIXED = re.compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
 _ENDING = re.compile(r"[A-Za-z][\u0400-\u04ff]+$")
 
 
@@ -46,6 +48,8 @@ def mend_scripts(text: str) -> str:
 
     def mend(m: re.Match[str]) -> str:
         word = m.group(0)
+        if not (_LATIN_LETTER.search(word) and _CYRILLIC_LETTER.search(word)):
+            return word
         latin = sum("a" <= c.lower() <= "z" for c in word)
         cyrillic = sum("\u0400" <= c <= "\u04ff" for c in word)
         if cyrillic < latin and _ENDING.search(word):
@@ -57,7 +61,7 @@ def mend_scripts(text: str) -> str:
                 return mended
         return word  # letters with no twin in either (Latin q in a Cyrillic word): a brand, kept
 
-    return _MIXED.sub(mend, text)
+    return _LETTERS.sub(mend, text)
 
 
 @dataclass(frozen=True)

@@ -109,9 +109,10 @@ def _json_ld_body(root: Any) -> list[Block] | None:
             continue
         try:
             data = json.loads(el.text)
-        except ValueError:
+            found = list(bodies(data))
+        except (ValueError, RecursionError):  # not JSON, or nested past what a page's metadata needs
             continue
-        for text in bodies(data):
+        for text in found:
             line = el.sourceline or 0
             if re.search(r"<(?:p|br|div)\b", text, re.IGNORECASE):  # a body given as markup
                 blocks = [b for b in fragment_blocks(text, "") if b.text.strip()]
