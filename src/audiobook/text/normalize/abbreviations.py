@@ -153,10 +153,11 @@ def _alternation(keys: Iterable[str]) -> str:
 _ACRONYM_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(ACRONYMS)}){_END}(?![\w]){CONJUNCTION}")
 _UNIT_RE = re.compile(rf"(?<![\w-])(?P<key>{_alternation(UNITS)}){_END}(?![\w²³])")
 _NUMBER_UNIT_RE = re.compile(rf"(?<=\d) ?(?P<key>{_alternation(NUMBER_UNITS)}){_END}(?![\w²³])")
-# "5 мың га", "1,5 млн га": after a multiplier too (a bare "га" is as likely a transliterated Latin "ga").
+# "5 мың га", "1,5 млн т", "3 млн л": after a multiplier too (a bare "га" is as likely a transliterated
+# Latin "ga", a bare "т" or "л" an initial).
 _MULTIPLIERS = ("мың", "млн", "млрд", "трлн", "миллион", "миллиард", "триллион")
 _AFTER_MULTIPLIER_RE = re.compile(
-    "(?:" + "|".join(f"(?<=(?<![\\w-]){w} )" for w in _MULTIPLIERS) + rf")(?P<key>га){_END}(?![\w²³])"
+    "(?:" + "|".join(f"(?<=(?<![\\w-]){w} )" for w in _MULTIPLIERS) + rf")(?P<key>га|т|л){_END}(?![\w²³])"
 )
 # A dotted abbreviation; the final period may be missing on the multi-letter ones ("т.б" at line end).
 _DOTTED_RE = re.compile(
