@@ -91,13 +91,15 @@ def check_script(script: Script, lexicon: Lexicon, lines: Sequence[str] = ()) ->
     return CheckReport(script.title, speakers, [c.title for c in script.chapters], dropped, findings)
 
 
+# In this order: the few guesses an editor must look at first, then the many words of a whole article in
+# Latin or Arabic letters, each converted by the same rules.
 _KIND_TITLES = {
     "acronym": "Acronyms read letter by letter or guessed",
     "latin-rule": "Latin words read by spelling rules",
-    "latin-kazakh": "Words converted from Latin-script Kazakh",
-    "arabic-kazakh": "Words converted from Arabic-script Kazakh",
     "number": "Numbers read as a year or a count by their shape",
     "letter": "Letters with no known reading, given to the voice as written",
+    "latin-kazakh": "Words converted from Latin-script Kazakh",
+    "arabic-kazakh": "Words converted from Arabic-script Kazakh",
     "latin-dictionary": "Foreign words read from the English pronouncing dictionary (not guesses)",
 }
 
