@@ -484,6 +484,34 @@ def test_a_name_alone_then_a_dash_paragraph_is_that_speakers_turn() -> None:
         ("Тілші", "Рахмет.")]
 
 
+def test_the_new_rules_leave_interviews_and_sentences_alone() -> None:
+    """Found by a hostile review: an answer quoting someone ("«...», – деді.") stays an answer; an answer
+    after a question ending in a colon stays an answer; sentences that open like a credit are read; a
+    label "Редакция:" is a speaker, not a menu."""
+    s = parse_article("Тақырып\nКіріспе.\n– Егін қалай болады?\n– Жақсы. Әкем: «Жерді күтсең, ол асырайды», – деді.\n"
+                      "– Көмек бар ма?\n– Министр: «Қаражат түседі», – деп уәде берді.", "t.txt")
+    assert [role for role, _ in said(s)][2:] == [Q, A, Q, A]
+    s = parse_article("Тақырып\nКіріспе.\n– Үйірмелерді атап өтіңізші:\n– 12 үйірме бар: би, ән, шахмат.\n"
+                      "– Рахмет.\n– Сізге де.", "t.txt")
+    assert [role for role, _ in said(s)][2:] == [Q, A, Q, A]
+    s = parse_article("Тақырып\nБейнені түсірген тұрғын оны әлеуметтік желіге жариялаған.\n"
+                      "Видеоны түсірген жүргізуші полицияға шағым түсірді.", "t.txt")
+    assert len(said(s)) == 3 and not s.dropped
+    s = parse_article("Тақырып\nКіріспе.\nРедакция:\nМектеп қашан ашылады?\nАсан Қасымов:\nҚыркүйекте.\n"
+                      "Редакция:\nРахмет.\nАсан Қасымов:\nСізге де рахмет.", "t.txt")
+    assert [role for role, _ in said(s)][2:] == [Q, A, Q, A] and not s.dropped
+
+
+def test_box_classes_with_script_hooks_and_prepositions_are_still_furniture() -> None:
+    page = ('<html><body><article><h1>Тақырып</h1><p>Астанада бүгін жаңа мектеп ашылды, онда екі мың бала '
+            'оқиды және жүз мұғалім жұмыс істейді.</p><div class="js-related-news"><a>Басқа жаңалық</a></div>'
+            '<div class="share-on-social"><a>Facebook</a></div><div class="breadcrumbs-with-icons"><a>Басты</a>'
+            '</div><div class="tag-item"><a>Ауыл</a></div><div class="js-comments">Пікір жазу үшін тіркеліңіз.'
+            "</div></article></body></html>")
+    s = parse_document(read_html(page, "x.html"))
+    assert [d.reason for d in s.dropped] == ["related news", "share buttons", "navigation", "tags", "comments"]
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {

@@ -16,14 +16,14 @@ ABBREVIATIONS = {
     "т. п.": "тому подобное", "т.п.": "тому подобное", "и др.": "и другие", "см.": "смотрите",
     "ул.": "улица", "пр.": "проспект", "обл.": "область", "р-н": "район", "им.": "имени",
     "РК": "эр ка", "РФ": "эр эф", "США": "сэ шэ а", "ООН": "оон", "СНГ": "эс эн гэ", "ЕАЭС": "е а э эс",
-    "мес.": "месяц",
+
 }
 UNITS = {
     "%": "процент", "млн.": "миллион", "млрд.": "миллиард", "трлн.": "триллион", "млн": "миллион",
     "млрд": "миллиард", "трлн": "триллион", "тыс.": "тысяча",
     "тыс": "тысяча", "км": "километр", "кг": "килограмм", "м": "метр", "т": "тонна", "га": "гектар",
     "руб.": "рубль", "руб": "рубль", "тг": "тенге", "долл.": "доллар", "$": "доллар", "°C": "градус",
-    "г.": "год", "гг.": "год",
+    "г.": "год", "гг.": "год", "мес.": "месяц", "мес": "месяц",
 }
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
           "октября", "ноября", "декабря")
@@ -211,7 +211,11 @@ def _time(m: re.Match[str]) -> str:
 
 def _compound(m: re.Match[str]) -> str:
     n = m[1]
-    joined = _JOINED.get(n) or _words(n, ordinal=False, case="g", gender="m").replace(" ", "")
+    words = _words(n, ordinal=False, case="g", gender="m").split()
+    # In a compound ninety, a hundred and a last one take their joining forms: девяностопятилетний.
+    words = [{"девяноста": "девяносто", "ста": "сто"}.get(w, w) for w in words]
+    words[-1] = "одно" if words[-1] == "одного" else words[-1]
+    joined = _JOINED.get(n) or "".join(words)
     return f"{joined}{m[2]}{m[3]}"
 
 
@@ -226,7 +230,7 @@ def normalize_ru(sentence: str) -> str:
     end = text.rstrip()[-1:] if text.rstrip() else ""
     text = _YEARS.sub(_years, text)
     text = _CITY.sub(lambda m: f"{m['prep']}{_CITY_CASE.get(m['prep'].strip().lower(), 'город')} ", text)
-    text = re.sub(r"\bмес\b", "месяц", text)
+    text = re.sub(r"(?<!\d )\bмес\b\.?", "месяц", text)  # "в мес."; "12 мес." agrees with its number
     text = _NUMERIC_DATE.sub(lambda m: f"{int(m[1])} {MONTHS[int(m[2]) - 1]} {m[3]} года"
                              if 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31 else m[0], text)
     text = _CURRENCY_FIRST.sub(lambda m: f"{m[2]} {m[3]} {_CURRENCIES[m[1]]}" if m[3] else f"{m[2]} {m[1]}", text)

@@ -259,19 +259,24 @@ def _trafilatura_container(root: Any, html: str) -> Any:
     return common[0] if common else None
 
 
-# Parts of a hyphenated class that say a state or a taxonomy, not a box: "share-enabled", "has-comments",
-# "comments-open" (WordPress puts it on <body>), "no-ads".
-_STATE_PARTS = {"has", "no", "with", "without", "is", "js", "enabled", "disabled", "open", "closed", "on",
-                "off", "active", "allowed", "format", "type", "status"}
+# A class that says a state, not a box: a state word before the thing ("has-related", "no-ads") or after it
+# ("share-enabled", "comments-open", which WordPress puts on <body>).
+_STATE_BEFORE = {"has", "no", "is", "without"}
+_STATE_AFTER = {"enabled", "disabled", "open", "closed", "active", "allowed", "off"}
 # What follows "tag-" in a box of tags; anything else is WordPress's per-tag class on a post ("tag-astana").
-_TAG_BOX = {"list", "links", "cloud", "box", "block", "wrap", "wrapper", "items", "container", "line", "area"}
+_TAG_BOX = {"list", "links", "link", "cloud", "box", "block", "wrap", "wrapper", "item", "items", "container",
+            "line", "area", "label", "title"}
 
 
 def _class_words(el: Any) -> set[str]:
     words: set[str] = set()
     for token in f"{el.get('class', '')} {el.get('id', '')}".lower().split():
         parts = [p for p in re.split(r"_+|(?<=[a-z])-(?=[a-z])", token) if p]
-        if _STATE_PARTS.intersection(parts) or (parts[0] == "tag" and len(parts) > 1 and parts[1] not in _TAG_BOX):
+        if parts and parts[0] == "js":  # "js-related-news": a hook for the page's scripts, then the box
+            parts = parts[1:]
+        if not parts or parts[0] in _STATE_BEFORE or (len(parts) == 2 and parts[1] in _STATE_AFTER):
+            continue
+        if parts[0] == "tag" and len(parts) > 1 and parts[1] not in _TAG_BOX:
             continue
         words.add(token)
         words.update(parts)

@@ -65,10 +65,16 @@ def _decorative(ch: str) -> bool:
     return ch in _DECORATION or unicodedata.category(ch) in ("So", "Sk") or "\ufe00" <= ch <= "\ufe0f"
 
 
+# Marks typed for others: an acute accent for an apostrophe ("O´zbekstan"), a ring or º for the degree.
+_STAND_INS = str.maketrans({"´": "'", "˚": "°", "º": "°"})
+_STARS = re.compile(r"(\d)\s?★")  # "5★ қонақүй": a hotel's stars
+
+
 def drop_decoration(text: str) -> str:
     """Text without decorative symbols ("• батыста", "✒️ Автор", "👍"): each becomes a space."""
     if text.isascii():
         return text
+    text = _STARS.sub(r"\1 жұлдызды", text.translate(_STAND_INS))
     return "".join(" " if _decorative(ch) else ch for ch in text)
 
 

@@ -43,8 +43,10 @@ _GLUED_SUFFIX = re.compile(rf"(?<=\d)([{KAZ_LOWER}]+)")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])-?(?=\d)|(?<=\d)(?=[A-Za-zА-ЯЁӘҒҚҢӨҰҮҺІ])")  # "0ГВт" too
 _ISO_DATE = re.compile(r"(?<![\d.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])(?: жыл(?:ы|ғы)\b)?")
 _DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)(?: жыл(?:ы|ғы)\b)?")
-_DAY_MONTH_YEAR = re.compile(rf"(?<![\d.,])(\d{{1,2}}\s+(?:{'|'.join(MONTHS)})[{KAZ_LOWER}]*,?\s+(?:1[0-9]|20)\d\d)"
-                             r"(?![\d.,-]|\s*(?:ж\.|жыл|жж|г\.|год))", re.IGNORECASE)
+# The month as written, with no case ending ("5 наурызда 1500 адам" is a count), and after the year only
+# күні, a stop or a capital: the end of a date.
+_DAY_MONTH_YEAR = re.compile(rf"(?<![\d.,])(\d{{1,2}}\s+(?:{'|'.join(MONTHS)}),?\s+(?:1[0-9]|20)\d\d)"
+                             r"(?=\s+күні|\s*[,.;:!?)]|\s*$|\s+[А-ЯӘҒҚҢӨҰҮҺІ])", re.IGNORECASE)
 _CLOCK = re.compile(rf"(?<![\d:])(\d{{1,2}}):(\d{{2}})(?![\d:]){_END}")
 # "сағат 11.00-де", "17.00-ден 18.00-ге", "10.00–12.00": a dot between hours and minutes. Kazakh writes
 # decimals with a comma, so H.MM with a case ending, after "сағат", or in a range of two such is a time.

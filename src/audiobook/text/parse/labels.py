@@ -131,18 +131,23 @@ def _reported_and_listed(paras: list[_Para]) -> None:
     """Dash paragraphs that are not turns: the words of a speaker named alone on the line before,
     reported speech ("..., – деді әкім.") and the items of a list after a colon ("Қорытынды кесте:" then
     "- 1-орын – ..."), which stay with whoever is speaking."""
-    listing = False
+    # An interview (a dash turn asks) quotes people inside its answers ("«...», – деді әкем."): there the
+    # rule would take answers away from their speakers. A report with no questions is where it applies.
+    interview = any(p.kind == "dash" and _ends_with_question(p.body) for p in paras)
+    listing = ""  # the kind of the paragraph that opened a list with its colon, or ""
     for k, p in enumerate(paras):
         if p.kind == "dash" and k and paras[k - 1].kind == "label" and not paras[k - 1].body:
             p.kind, p.body = "plain", p.body  # "Үнзила Шапақ:" alone, then "– ...": her answer, not a new turn
             continue
         if p.kind == "dash":
             item = not _ends_with_question(p.body) and len(p.body) <= 200 and (
-                p.body.rstrip().endswith((";", ",")) or p.body[:1].islower() or p.body[:1].isdigit())
-            if _REPORTED.search(p.body) or (listing and item):
+                p.body.rstrip().endswith((";", ",")) or p.body[:1].islower()
+                or (p.body[:1].isdigit() and listing != "dash"))  # "– 12 үйірме бар" answers a question
+            reported = not interview and _REPORTED.search(p.body) and "»" not in p.body
+            if reported or (listing and item):
                 p.kind, p.body = "plain", p.text
                 continue
-        listing = p.kind in ("plain", "note", "dash") and p.body.rstrip().endswith(":")
+        listing = p.kind if p.kind in ("plain", "note", "dash") and p.body.rstrip().endswith(":") else ""
 
 
 def _classify_one(text: str) -> _Para:
