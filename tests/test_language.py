@@ -43,6 +43,8 @@ def test_short_russian_replies_are_russian(sentence: str) -> None:
     "Концерт программасында Чайковский мен Рахманинов шығармалары орындалды.",
     # Two words, the first capitalised with a Kazakh letter; a one-word dateline.
     "Бірінші пакет.", "Өткен сезон.", "Ертең премьера.", "ПЕТРОПАВЛ.",
+    # A Kazakh ending after a number is not the Russian word "да".
+    "20-дан.", "6-да.",
 ])
 def test_quotes_names_and_loanwords_leave_a_kazakh_sentence_kazakh(sentence: str) -> None:
     assert detect(sentence) == "kk"

@@ -29,6 +29,7 @@ _ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?
                       re.IGNORECASE)
 _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
 _WORD = re.compile(r"[^\W\d_]+")
+_NUMBER_ENDING = re.compile(r"(?<=\d)-[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # The words of a contact line, in every language a Kazakh page writes them.
@@ -103,6 +104,7 @@ def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
     if not _WORD.search(bare):
         bare = sentence  # all quoted: the quotation is the sentence
     bare = _ADDRESS.sub(" ", bare)  # an e-mail or a site's address is in Latin letters whatever the language
+    bare = _NUMBER_ENDING.sub(" ", bare)  # "20-дан", "6-да": a Kazakh ending, not the Russian word "да"
     if _kazakh_evidence(bare):
         return DEFAULT
     n_cyr, n_lat = len(_CYRILLIC.findall(bare)), len(_LATIN.findall(bare))

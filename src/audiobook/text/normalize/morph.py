@@ -42,6 +42,9 @@ _CASES: dict[str, tuple[str, ...]] = {
     "locadj": ("дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі"),
 }
 _CASE_OF = {ending: case for case, endings in _CASES.items() for ending in endings}
+# The case endings that are not a possessive's "н" forms: after a number the word spoken decides their
+# shape ("2024-да" is said "... төртте"), whatever the writer had in mind.
+PLAIN_CASES = frozenset(_CASE_OF) - {"н", "на", "не", "а", "е", "нда", "нде", "ндағы", "ндегі"}
 
 _VOWELS = set("аәеиоөұүыіэюяё")
 _VOICELESS = set("кқпстшфхцчщбвгдғ")  # final б в г д ғ only occur in loans and behave as voiceless

@@ -19,7 +19,7 @@ import re
 
 from audiobook.text.normalize.abbreviations import MONTHS, expand_abbreviations
 from audiobook.text.normalize.guesses import active, report
-from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, attach, is_suffix, split_ordinal_marker
+from audiobook.text.normalize.morph import KAZ_LOWER, PARTICLES, PLAIN_CASES, attach, is_suffix, split_ordinal_marker
 from audiobook.text.normalize.numbers import (
     cardinal,
     cardinal_digits,
@@ -166,6 +166,8 @@ def _with_ending(number: str, end: str | None, pos: int, text: str, ordinal_: bo
         rest = split_ordinal_marker(end)
         if rest is not None:
             return _read_ordinal(number) + rest
+        if end in PLAIN_CASES:
+            return attach(_read_cardinal(number), end)
         if is_suffix(end):
             return _read_cardinal(number) + end
         if end in PARTICLES:
