@@ -199,6 +199,20 @@ _COMPOUND = re.compile(r"(?<![\d,])(\d{1,3})-(летн|лети|кратн|пр�
 _JOINED = {"1": "одно", "90": "девяносто", "100": "сто"}
 
 
+# "на ул. Абая" -> "на улице Абая": the street, avenue or region in its preposition's case.
+_PLACE = re.compile(r"\b(?P<prep>на|в|во|по|к|до|из|от|у|о|об|при|около|возле|вдоль)\s+(?P<abbr>ул\.|пр\.|обл\.)",
+                    re.IGNORECASE)
+_PLACE_CASE = {"на": "loct", "в": "loct", "во": "loct", "о": "loct", "об": "loct", "при": "loct", "по": "datv",
+               "к": "datv"}
+
+
+def _place(m: re.Match[str]) -> str:
+    word = ABBREVIATIONS[m["abbr"].lower()]
+    case = _PLACE_CASE.get(m["prep"].lower(), "gent")
+    form = _morph().parse(word)[0].inflect({case, "sing"})
+    return f"{m['prep']} {form.word if form else word}"
+
+
 def _time(m: re.Match[str]) -> str:
     prep = m["prep"] or ""
     case = {"к": "d"}.get(prep.strip().lower(), "g" if prep.strip().lower() in ("с", "до", "после", "около", "от")
@@ -226,6 +240,7 @@ _KEPT_DOT = "\u2e2a"
 
 def normalize_ru(sentence: str) -> str:
     text = _UNIT_DOT.sub(rf"\1 {_KEPT_DOT}", sentence.replace(_KEPT_DOT, ""))
+    text = _PLACE.sub(_place, text)
     text = _DOT_ABBR.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     end = text.rstrip()[-1:] if text.rstrip() else ""
     text = _YEARS.sub(_years, text)
