@@ -29,7 +29,8 @@ def test_every_written_news_sentence_gets_its_language() -> None:
 
 
 @pytest.mark.parametrize("sentence", [
-    "Да, конечно.", "Нет.", "Спасибо вам.", "Как вы оцениваете итоги года?",
+    "Да, конечно.", "Нет.", "Спасибо вам.", "Как вы оцениваете итоги года?", "Температура упала до 12 градусов.",
+    "Было 5 человек.", "В 2025 год вошли с планами.",
 ])
 def test_short_russian_replies_are_russian(sentence: str) -> None:
     assert detect(sentence) == "ru"
@@ -45,6 +46,8 @@ def test_short_russian_replies_are_russian(sentence: str) -> None:
     "Бірінші пакет.", "Өткен сезон.", "Ертең премьера.", "ПЕТРОПАВЛ.",
     # A Kazakh ending after a number is not the Russian word "да".
     "20-дан.", "6-да.",
+    # Only words both languages share, but a noun in the singular after 12: Kazakh grammar.
+    "Температура -12 градус.",
 ])
 def test_quotes_names_and_loanwords_leave_a_kazakh_sentence_kazakh(sentence: str) -> None:
     assert detect(sentence) == "kk"

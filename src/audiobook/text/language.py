@@ -124,7 +124,33 @@ def detect(sentence: str, allowed: tuple[str, ...] = LANGUAGES) -> str:
     if len(words) == 1 and words[0] not in SHORT_RUSSIAN and script_langs == ("ru",) and not re.search(r"\d", bare):
         return DEFAULT  # one word ("ПЕТРОПАВЛ.", a dateline) is no evidence against the article's language
     best, confidence = _lingua_best(rest if _WORD.search(rest) else bare, (DEFAULT, *candidates))
+    if best == "ru" and _kazakh_count(bare):
+        return DEFAULT
     return best if best != DEFAULT and confidence >= MIN_CONFIDENCE else DEFAULT
+
+
+_COUNT_NOUN = re.compile(r"(?<![\d,.])(\d+)\s+([а-яё]{3,})\b", re.IGNORECASE)
+
+
+def _kazakh_count(text: str) -> bool:
+    """A noun in the nominative singular after a number that Russian puts in the genitive plural: "12
+    градус", "5 рубль" is Kazakh grammar ("Температура -12 градус." has no Kazakh letter otherwise)."""
+    from audiobook.text.foreign.ru import _morph
+
+    for m in _COUNT_NOUN.finditer(text):
+        n, word = int(m.group(1)[-2:]), m.group(2).lower()
+        if not (11 <= n <= 14 or n % 10 in (0, 5, 6, 7, 8, 9)) or word in ("год", "года"):
+            continue
+        every = _morph().parse(word)
+        parses = [p for p in every if p.normal_form == every[0].normal_form]
+        top = parses[0].tag if parses else None
+        if top is None or top.POS != "NOUN" or "Fixd" in top or "sing" not in top:
+            continue
+        if not {"nomn", "accs"} & set(top.grammemes):
+            continue
+        if not any("gent" in p.tag and "plur" in p.tag for p in parses):
+            return True
+    return False
 
 
 def detect_all(sentences: list[str], allowed: tuple[str, ...] = LANGUAGES) -> list[str]:

@@ -121,6 +121,10 @@ def _spaced_ending(m: re.Match[str]) -> str:
     return f"-{end}" if morph.is_suffix(end) or morph.split_ordinal_marker(end) is not None else m.group(0)
 
 
+# The minus sign typed for a dash ("Тәуелсіздік − ұлы игілік", "− Сіз ...?"): a sign only before a number.
+_DASH_MINUS = re.compile(r"−(?!\s?\d)")
+
+
 def _rules(text: str) -> str:
     text = phones.phones(text)
     text = punct.prepare(text)
@@ -213,6 +217,8 @@ def normalize(text: str, lexicon: Lexicon | None = None, notes: list[Guess] | No
     """
     lex = default_lexicon() if lexicon is None else lexicon
     text = _underscores(letters.drop_decoration(letters.drop_controls(mend_scripts(text))))  # before splitting
+    if "−" in text:
+        text = _DASH_MINUS.sub("–", text)
     with collecting(notes):
         parts = [_normalize_sentence(s, lex) for s in split_sentences(text)]
     return " ".join(p for p in parts if p)
