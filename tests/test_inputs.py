@@ -512,6 +512,16 @@ def test_box_classes_with_script_hooks_and_prepositions_are_still_furniture() ->
     assert [d.reason for d in s.dropped] == ["related news", "share buttons", "navigation", "tags", "comments"]
 
 
+def test_a_glued_initial_label_and_a_moderators_dash_question() -> None:
+    s = parse_article("Ауыл жаңа кезеңде\nОрынбасар Қайрат Әбдіровпен сұхбат.\n– Егін қалай?\n"
+                      "Қ.Әбдіров: Жақсы шықты.\n– Көмек бар ма?\nҚ.Әбдіров: Несие беріледі.", "t.txt")
+    assert [role for role, _ in said(s)][2:] == [Q, A, Q, A]
+    s = parse_article("Заң тілі\nДөңгелек үстел.\nҮнзила Шапақ:\n– Тіл бір емес.\n– Ерлан мырза, сіз не дейсіз?\n"
+                      "Ерлан Сапаров:\n– Келісемін.", "t.txt")
+    assert [(seg.role, seg.text) for seg in s.segments][2:] == [
+        (A, "Тіл бір емес."), (Q, "Ерлан мырза, сіз не дейсіз?"), (A, "Келісемін.")]
+
+
 # --- every marker and label shape ---------------------------------------------------------------------
 
 SHAPES = {

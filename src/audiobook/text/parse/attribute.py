@@ -35,7 +35,8 @@ def _attribute(paras: list[_Para], warnings: list[str], source: str) -> tuple[li
     # among many dash turns (then they are prose like "Ұлттық Банк: ..." inside answers).
     label_mode = len(labels) >= 2 and (
         len(labels) >= len(dashes) or (len(label_speakers) >= 2 and 2 * len(labels) >= len(dashes)))
-    mixed = not label_mode and _mixed_layout(paras)
+    asker = any(p.label.role == "interviewer" for p in labels if p.label)
+    mixed = _mixed_layout(paras) if dashes and not asker else ""
     if mixed:
         label_mode = True  # each dash turn is the other side's, labelled by the dash itself
     if not label_mode:
@@ -84,6 +85,9 @@ def _attribute(paras: list[_Para], warnings: list[str], source: str) -> tuple[li
             lines.append(_Line(cur, p.body, True))
         elif p.kind == "dash" and mixed:
             cur = mixed
+            lines.append(_Line(cur, p.body, True))
+        elif p.kind == "dash" and cur not in (None, "@interviewer") and _ends_with_question(p.body):
+            cur = "@interviewer"  # a round table: the moderator's dash question between named answers
             lines.append(_Line(cur, p.body, True))
         elif cur is None:
             lines.append(_Line("narrator", p.body, False))

@@ -70,12 +70,16 @@ def _word_kind(word: str) -> str:
     return "other"
 
 
+_INITIAL_GLUED = re.compile(r"^((?:[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ]\.\s?)+)(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ][a-zа-яәғқңөұүһіё])")
+
+
 def _parse_label(raw: str) -> _Label | None:
     """A speaker label ("Тілші", "Айгүл Серікқызы, дәрігер") or None for ordinary text before a colon."""
     raw = raw.strip(" *_")
     if not raw or any(c in raw for c in "«»\"“”?!;…—–") or " - " in raw:
         return None
     raw = re.sub(r"\s*(?:№\s*)?\d+\.?$", "", raw)  # "Сұрақ 3:" -> "Сұрақ"
+    raw = _INITIAL_GLUED.sub(r"\1 ", raw)  # "Қ.Әбдіров" as "Қ. Әбдіров"
     if any(c.isdigit() for c in raw):
         return None
     name, desc = raw, ""
