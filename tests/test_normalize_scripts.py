@@ -39,6 +39,9 @@ def norm(text: str) -> str:
          "Қазақстан Республикасы Парламенті Америка Құрама Штаттарымен келісті."),
         ("Ol aǵylśyn tilin biledi.", "Ол ағылшын тілін біледі."),  # ś typed for sh, ǧ and ŋ for ǵ and ń
         ("Şyǧys halyqtary keldı.", "Шығыс халықтары келді."),
+        # abai.kz's transliteration: ú is ұ, ý is ү beside gh/ng digraphs (the 2018 alphabet has ǵ ń)
+        ("Búl mәsele ýshin jaghday jaqsy.", "Бұл мәселе үшін жағдай жақсы."),
+        ("Onyng aituynsha, tender kýzde ótkizilmek.", "Оның айтуынша, тендер күзде өткізілмек."),
         # informal ASCII: sh/ch/zh/gh/ng, harmony decides o/u
         ("Olar auylyna bardy.", "Олар ауылына барды."),  # у after a vowel is a consonant: y is ы
         ("Bul kitap ote qyzyqty eken.", "Бұл кітап өте қызықты екен."),

@@ -44,14 +44,18 @@ _TABLES: dict[str, dict[str, str]] = {
              "y": "ы"},
     "ascii": {**_COMMON, "i": "і", "y": "ы", "u": "U", "o": "O"},  # U, O: decided by vowel harmony
 }  # fmt: skip
+# abai.kz's transliteration of Cyrillic pages: ú is ұ and ý is ү (the 2018 alphabet's ү and у), gh ng sh
+# are its digraphs, iy its и.
+_TABLES["abai"] = {**_COMMON, "i": "і", "y": "ы", "u": "у", "o": "о", "ú": "ұ", "ý": "ү", "ó": "ө", "á": "ә"}
 _OLD = {**_TABLES["2021"], "ı": "ы", "i": "і", "ï": "и", "y": "й"}
 _TABLES["latn-w"] = {**_OLD, "u": "ұ", "w": "у"}  # Kazakh Wikipedia's: "Respwblïka", "Ūlttıq" as "Ulttıq"
 _TABLES["latn-u"] = {**_OLD, "u": "у", "w": "ұ"}  # "swraq" (сұрақ), "boluı" (болуы)
 # The letter written for и/й in each spelling.
-_YOT = {"2021": "i", "2018": "ı", "ascii": "", "latn-w": "y", "latn-u": "y"}
+_YOT = {"2021": "i", "2018": "ı", "ascii": "", "latn-w": "y", "latn-u": "y", "abai": ""}
 _DIGRAPHS = {"sh": "ш", "ch": "ч", "zh": "ж", "gh": "ғ", "kh": "х", "ng": "ң"}
+# ş and ç are official; sh and ch beside them are informal.
 _DIGRAPH_SYSTEMS = {"2018": ("sh", "ch"), "ascii": tuple(_DIGRAPHS), "2021": ("sh", "ch"), "latn-w": ("sh", "ch"),
-                    "latn-u": ("sh", "ch")}  # ş and ç are official; sh and ch beside them are informal
+                    "latn-u": ("sh", "ch"), "abai": tuple(_DIGRAPHS)}
 _CYR_VOWELS = set("аәеиоөұүыіэюяёуOU")
 _FRONT, _BACK = set("әеіөү"), set("аоұы")
 
@@ -72,6 +76,35 @@ _ENGLISH_SHAPES = re.compile(r"th|ph|wh|ck|ee|oo|ea|ou|ow|aw|ght|tion|c(?!h)|x|w
 _INNER_Y = re.compile(r"[^aeiouy]y[^aeiouy]")
 
 
+_ABAI_DIGRAPHS = re.compile(r"[a-zúýó](?:gh|ng)", re.IGNORECASE)
+
+
+def _abai(text: str) -> bool:
+    """abai.kz's spelling rather than the 2018 alphabet: gh for ғ (2018 has ǵ), or ng for ң with its ú
+    (ұ) beside back vowels ("Búl", "mazmúnda"), where the 2018 ú (ү) goes with front ones ("búgin")."""
+    low = text.lower()
+    if re.search(r"[a-zúýó]gh", low):
+        return True
+    if not _ABAI_DIGRAPHS.search(low):
+        return False
+    abai = alphabet = 0
+    for w in WORD.findall(low):
+        if "ú" in w:
+            abai += bool(set(w) & set("aoy")) and not set(w) & set("eió")
+            alphabet += bool(set(w) & set("eió")) and not set(w) & set("aoy")
+    # abai's ý is ү: between consonants in a front word ("kýzde", "ýshin"). The 2018 ý is у: in back words
+    # too ("týraly"), after a vowel or at the end ("aýyl", "kelý").
+    for w in WORD.findall(low):
+        if "ý" not in w:
+            continue
+        vowels = set(w) - set("ý")
+        if vowels & set("aoy") and not vowels & set("eió") or re.search(r"(?<=[aeiouyáóúı])ý|ý$", w):
+            alphabet += 1
+        elif vowels & set("eió"):
+            abai += 1
+    return abai > alphabet
+
+
 def system_of(text: str) -> str | None:
     """The alphabet a text's marks belong to: "2018", "2021", or None for unmarked text."""
     n2018 = len(_MARKS_2018_RE.findall(text))
@@ -79,6 +112,8 @@ def system_of(text: str) -> str | None:
     if not (n2018 or n2021):
         return None
     if n2018 and not _MARKS_2021_RE.search(text.replace("ı", "")):
+        if not re.search("[ńǵŃǴ]", text) and _abai(text):
+            return "abai"  # acute letters with gh/ng for ғ/ң: not the 2018 alphabet, which has ǵ ń
         return "2018"  # ı is и/й in the 2018 alphabet too: only the other 2021 letters tell
     return "2018" if n2018 > n2021 else "2021"
 
@@ -200,6 +235,10 @@ def convert_word(word: str, system: str) -> str:
         nxt = w[i + 1 : i + 2]
         vowel_next = nxt in "aeiouyáóúäöüūıý" and nxt != ""
         after_vowel = prev in _CYR_VOWELS and prev != ""
+        if ch == "i" and system == "abai" and nxt == "y" and not after_vowel:
+            out.append("и")  # abai.kz writes и as iy: "tiyis", "siyaqty"
+            i += 2
+            continue
         if ch == "u" and system != "2021" and after_vowel and nxt != "w":
             out.append("у")  # "tau", "jazuw": u after a vowel is the consonant у
         elif ch == "w" and prev in ("у", "U"):
@@ -208,9 +247,11 @@ def convert_word(word: str, system: str) -> str:
             out.append("и")  # "radiosy", "tárbieleý": і never stands before a vowel; these are loans' и
         elif ch == "i" and system == "2018" and after_vowel and (vowel_next or prev not in ("у", "и")):
             out.append("й")  # "saiabaq", "aitty": typed for saıabaq, aıtty; і only after у or и ("ózgerýi")
-        elif ch == "y" and system == "ascii" and prev == "у" and len(out) > 1 and out[-2] in _CYR_VOWELS:
+        elif ch == "y" and prev == "у" and (system == "abai" or (system == "ascii" and len(out) > 1
+                                                                   and out[-2] in _CYR_VOWELS)):
             out.append("ы")  # "auyl", "tauy": у after a vowel is a consonant, so y is the vowel ы
-        elif (ch == yot or (system == "ascii" and ch in "iy")) and (prev in _CYR_VOWELS and prev or vowel_next):
+        elif (ch == yot or (system in ("ascii", "abai") and ch in "iy")) and (prev in _CYR_VOWELS and prev
+                                                                                or vowel_next):
             if not prev and nxt in ("a", "u"):  # initial ya/yu
                 out.append("я" if nxt == "a" else "ю")
                 i += 2
