@@ -176,16 +176,17 @@ _PER = {"с": "секундына", "сек": "секундына", "сағ": "�
 _PER_HEADS = {**{k: v for k, v in NUMBER_UNITS.items() if not k.isascii()}, **UNITS, "теңге": "теңге",
               "доллар": "доллар", "рет": "рет", "бал": "бал", "ұпай": "ұпай"}
 _PER_UNIT_RE = re.compile(rf"(?<![\w])(?P<head>{_alternation(_PER_HEADS)})\s?(?P<sep>[/·*⋅])\s?"
-                          rf"(?P<per>{_alternation(_PER)})(?:\.(?=\s+[{KAZ_LOWER}]))?(?![\w])")
+                          rf"(?P<per>{_alternation(_PER)})(?:\.(?=\s+[{KAZ_LOWER}]))?{_END}(?![\w])")
 
 
 def _per_unit(m: re.Match[str]) -> str:
-    head, per = _PER_HEADS[m.group("head")], m.group("per")
+    head, per, end = _PER_HEADS[m.group("head")], m.group("per"), m.group("end")
     if per == "сағ" and head.endswith("ватт"):
-        return f"{head}-сағат"  # кВт·сағ, and кВт/сағ as it is often written
+        return _ending(m, f"{head}-сағат", True)  # кВт·сағ, and кВт/сағ as it is often written
     if m.group("sep") != "/":
         return m.group(0)
-    return f"{head} {_PER[per]}"
+    # "5 м/с-қа дейін": the ending is the head's, "бес метрге секундына".
+    return f"{_ending(m, head, True) if end else head} {_PER[per]}"
 
 
 def per_units(text: str) -> str:
