@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NARRATOR_NAME = "Диктор"
 INTERVIEWER_NAME = "Тілші"
@@ -101,6 +102,7 @@ _OTHER_SCRIPT = re.compile(r"[A-Za-z\u00C0-\u024F\u0600-\u06FF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
+@lru_cache(maxsize=4096)  # asked by the label and the furniture rules for the same line
 def cyrillic_shadow(text: str) -> str:
     """A paragraph of Kazakh in Latin or Arabic letters as Cyrillic, for matching the layout rules only
     ("Tilshi:", "512 ret kórsetildi" are the Cyrillic rules' label and counter); other text unchanged."""
