@@ -29,7 +29,6 @@ import numpy as np
 
 from audiobook.audio.encode import Mastered
 from audiobook.audio.ffmpeg import Output, decode, encode, ffmpeg_exe
-from audiobook.package.episode import PackageSettings, mp3_args
 from audiobook.pipeline import load_script, script_lines
 from audiobook.text.normalize import user_lexicon
 from audiobook.voice.cast import cast_script
@@ -106,6 +105,13 @@ def make_long(article: Path, dest: Path, times: int = 10) -> Path:
     return dest
 
 
+def floor_args(bitrate: str) -> list[str]:
+    """The floor's encode: the bundled ffmpeg's libmp3lame at its default quality, resampled by soxr as the
+    render's is, one pass."""
+    return ["-af", "aresample=44100:resampler=soxr", "-ac", "1", "-c:a", "libmp3lame", "-b:a", bitrate,
+            "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
+
+
 def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, float]:
     """(synthesis s, encode s, total) for the text of `article` with the default cast; the encode is of the
     rendered episode's own audio, decoded, at the same settings."""
@@ -120,7 +126,7 @@ def floor(article: Path, episode: Path, bitrate: str) -> tuple[float, float, flo
     x = decode(episode, 22050)
     with tempfile.TemporaryDirectory() as d:
         t0, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        encode([x], 22050, [Output(Path(d) / "floor.mp3", mp3_args(PackageSettings(bitrate=bitrate)))])
+        encode([x], 22050, [Output(Path(d) / "floor.mp3", floor_args(bitrate))])
         enc, r1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
     CPU["floor"] = synth_cpu + r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
     return synth, enc, synth + enc

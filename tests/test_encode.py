@@ -321,3 +321,18 @@ def test_runs_are_joined_in_order_with_few_read_ahead() -> None:
                 taken += 1
     assert out == [j * 10 for j in range(40)]
     assert 3 <= most <= 5
+
+
+@pytest.mark.parametrize(("given", "kbps"), [("96k", 96), ("128K", 128), ("64000", 64), ("160.0k", 160)])
+def test_bitrate_forms_reach_lame(joined: Render, tmp_path: Path, given: str, kbps: int) -> None:
+    """Every form the --bitrate check accepts is the rate LAME writes, read back from the frames."""
+    import mutagen.mp3
+
+    assert Mp3Settings(bitrate=given).kbps == kbps
+    m = joined.mastered
+    short = Mastered(m.samples[: m.bounds[1]], m.rate, m.bounds[:1] + [m.bounds[1]], m.plan, m.spec)
+    path = tmp_path / "rate.mp3"
+    encode_mp3(short, path, Mp3Settings(bitrate=given), None)
+    info = mutagen.mp3.MP3(path).info
+    assert info.bitrate == kbps * 1000 and info.bitrate_mode == mutagen.mp3.BitrateMode.CBR
+    assert len(decode(path)) == len(short.samples) * OUT // ASSEMBLY_RATE

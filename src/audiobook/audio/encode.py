@@ -9,7 +9,7 @@ the nearest gain step changes: among the steps within GAIN_SLACK_DB of the plann
 most runs already in the cache is taken (the loudness stays within that slack of the target).
 
 Each run is encoded with CONTEXT_FRAMES of its neighbours' audio around it, starting on the output's
-frame grid, by the bundled ffmpeg's libmp3lame, in parallel. A run's frames then sit on the same grid as a
+frame grid, by LAME (lameenc) in this process, on one thread per core. A run's frames then sit on the same grid as a
 single encode's, offset by whole frames: the joined file keeps each run's frames from its cut to the next
 cut, frames that LAME encoded with real signal on both sides, and `mp3.splice` carries the bit reservoir
 across each join. One Info/LAME header gives decoders the frame count, byte count, seek table, and the
@@ -18,28 +18,26 @@ delay and padding that trim the joined stream to exactly the mastered episode's 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import subprocess
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from audiobook.audio import mp3
-from audiobook.audio.ffmpeg import ffmpeg_exe
 from audiobook.audio.master.plan import Loudness, MasterPlan, grid_cell, limiter_gain
 from audiobook.audio.master.truepeak import run_peaks
+from audiobook.audio.pcm import to_int16
 from audiobook.audio.runs import Grid, spans
 from audiobook.errors import AudiobookError
 from audiobook.files import cache_put
 from audiobook.parallel import cpu_cores
 
-FORMAT = "3"  # bump when a run's encoding changes in a way its key does not capture
+FORMAT = "4"  # bump when a run's encoding changes in a way its key does not capture
 GAIN_STEP_DB = 0.1
 GAIN_SLACK_DB = 0.15
 DEFAULT_QUALITY = 7  # LAME -q for speech at 96 kbps, chosen by measurement (docs/benchmarks.md)
@@ -49,11 +47,14 @@ DEFAULT_QUALITY = 7  # LAME -q for speech at 96 kbps, chosen by measurement (doc
 class Mp3Settings:
     bitrate: str = "96k"
     rate: int = 44100
-    quality: int = DEFAULT_QUALITY  # ffmpeg's -compression_level for libmp3lame = LAME's -q (0 best, 9 fastest)
+    quality: int = DEFAULT_QUALITY  # LAME's -q (0 best, 9 fastest) = ffmpeg's -compression_level for libmp3lame
 
-    def args(self) -> list[str]:
-        return ["-c:a", "libmp3lame", "-b:a", self.bitrate, "-compression_level", str(self.quality),
-                "-write_xing", "0", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
+    @property
+    def kbps(self) -> int:
+        """The bit rate as LAME takes it (console.BITRATE's forms: 96k, 96000); LAME then uses the nearest
+        rate its MPEG version has, as ffmpeg's libmp3lame does."""
+        text = self.bitrate.strip().lower()
+        return max(1, round(float(text[:-1]) if text.endswith("k") else float(text) / 1000))
 
 
 @dataclass
@@ -135,7 +136,7 @@ def _jobs(m: Mastered, grid: Grid, settings: Mp3Settings, pool: ThreadPoolExecut
     hashlib releases the GIL)."""
     work = spans(m.bounds, len(m.samples), grid)
     n = len(m.samples)
-    params = f"{FORMAT}|{m.rate}|{settings}|{m.spec.ceiling_dbtp}|{m.spec.release}|{ffmpeg_exe()}"
+    params = f"{FORMAT}|{m.rate}|{settings}|{m.spec.ceiling_dbtp}|{m.spec.release}|{lame_version()}"
 
     def digest(span: tuple[int, int]) -> str:
         h = hashlib.sha256(params.encode())
@@ -147,39 +148,44 @@ def _jobs(m: Mastered, grid: Grid, settings: Mp3Settings, pool: ThreadPoolExecut
             for i, ((lo, hi), d) in enumerate(zip(work, pool.map(digest, work), strict=True))]
 
 
+@cache
+def lame_version() -> str:
+    """The encoder's identity in each run's cache key: lameenc's release (it bundles its LAME)."""
+    from importlib.metadata import version
+
+    return f"lameenc {version('lameenc')}"
+
+
 def _key(job: Job, step: int) -> str:
     return hashlib.sha256(f"{job.digest}|{step}".encode()).hexdigest()
 
 
 def _encode_run(m: Mastered, job: Job, gain: float, settings: Mp3Settings) -> bytes:
-    """One run's MP3: float samples straight to LAME, resampled in ffmpeg (soxr, aligned at the first
-    sample: a run starts on the output grid, so its samples land where a single encode puts them)."""
-    resample = ["-af", f"aresample={settings.rate}:resampler=soxr"] if settings.rate != m.rate else []
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(m.rate), "-ac", "1",
-           "-i", "pipe:0", *resample, *settings.args(), "pipe:1"]
-    # The MP3 goes to a temporary file, so the PCM can be written block by block with no reader thread.
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=err)
-        assert proc.stdin is not None
-        try:
-            for block in master_blocks(m.samples[job.lo : job.hi], m.rate, gain, m.spec, _plan_peaks(m, job, gain)):
-                proc.stdin.write(block.astype("<f4", copy=False).tobytes())
-        except BrokenPipeError:
-            pass  # ffmpeg's own message is reported below
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        finally:
-            with contextlib.suppress(BrokenPipeError):
-                proc.stdin.close()
-        code = proc.wait()
-        out.seek(0)
-        data = out.read()
-        err.seek(0)
-        msg = err.read().decode(errors="replace").strip().splitlines()
-    if code != 0 or not data:
-        raise AudiobookError(f"ffmpeg failed encoding MP3 ({msg[-1] if msg else '?'}); check --bitrate")
+    """One run's MP3, by LAME in this process (lameenc), fed through libsoxr's stream resampler (aligned at
+    the first sample: a run starts on the output grid, so its samples land where a single encode puts them).
+    In-process because both release the GIL, so runs encode on every core's thread; ffmpeg's threaded
+    pipeline spent a quarter of the encode's CPU handing frames between its threads (docs/benchmarks.md)."""
+    import lameenc
+    import soxr
+
+    enc = lameenc.Encoder()
+    enc.set_bit_rate(settings.kbps)
+    enc.set_in_sample_rate(settings.rate)
+    enc.set_out_sample_rate(settings.rate)  # or LAME picks its own rate for the bit rate
+    enc.set_channels(1)
+    enc.set_quality(settings.quality)
+    enc.silence()  # LAME's messages would go to the user's stderr
+    stream = soxr.ResampleStream(m.rate, settings.rate, 1, dtype="float32", quality="VHQ") \
+        if settings.rate != m.rate else None
+    out = []
+    for block in master_blocks(m.samples[job.lo : job.hi], m.rate, gain, m.spec, _plan_peaks(m, job, gain)):
+        out.append(enc.encode(to_int16(stream.resample_chunk(block) if stream else block).tobytes()))
+    if stream is not None:
+        out.append(enc.encode(to_int16(stream.resample_chunk(np.zeros(0, np.float32), last=True)).tobytes()))
+    out.append(enc.flush())
+    data = b"".join(out)
+    if not data:
+        raise AudiobookError(f"LAME wrote no MP3 frames for {settings.bitrate} at {settings.rate} Hz; check --bitrate")
     return data
 
 

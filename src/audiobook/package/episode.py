@@ -87,11 +87,6 @@ def _show(settings: PackageSettings, stem: str) -> Show:
     return show
 
 
-def mp3_args(settings: PackageSettings) -> list[str]:
-    return ["-af", f"aresample={settings.output_rate}:resampler=soxr", "-ac", "1", "-c:a", "libmp3lame",
-            "-b:a", settings.bitrate, "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
-
-
 def m4b_args(settings: PackageSettings) -> list[str]:
     return ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-af",
             f"aresample={settings.output_rate}:resampler=soxr", "-ac", "1", "-c:a", "aac", "-b:a", settings.bitrate,
