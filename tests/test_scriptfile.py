@@ -10,8 +10,8 @@ import yaml
 
 from audiobook.errors import AudiobookError
 from audiobook.text.parse import parse_article
-from audiobook.text.script import Script
-from audiobook.text.scriptfile import dump_json, dump_yaml, format_script, is_script_file, load_script_file
+from audiobook.text.script import Script, is_script_file
+from audiobook.text.scriptfile import dump_json, dump_yaml, format_script, load_script_file
 from audiobook.text.source import read_text
 from audiobook.voice.resolve import find_profile
 

@@ -63,9 +63,11 @@ class RenderResult:
 def load_script(path: Path | str, keep_all: bool = False) -> Script:
     """An edited script as it is, or an article (file or URL, any input format) parsed."""
     from audiobook.text.inputs import is_url, read_input
-    from audiobook.text.scriptfile import is_script_file, load_script_file
+    from audiobook.text.script import is_script_file
 
     if not is_url(str(path)) and is_script_file(Path(path)):
+        from audiobook.text.scriptfile import load_script_file  # and yaml: only for an edited script
+
         return load_script_file(Path(path), check_voice=find_profile)
     from audiobook.text.parse import parse_document
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiobook.errors import AudiobookError
+from audiobook.text.script import SCRIPT_SUFFIXES
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
-SCRIPT_SUFFIXES = (".yaml", ".yml", ".json")
 # Files in an archive that configure it rather than being articles.
 CONFIG_NAMES = {"podcast.toml", "cast.toml"}
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
+
+SCRIPT_SUFFIXES = (".yaml", ".yml", ".json")  # an edited script (text.scriptfile), not an article
 
 Role = Literal["narrator", "interviewer", "interviewee"]
 ROLES: tuple[Role, ...] = ("narrator", "interviewer", "interviewee")
@@ -82,3 +85,8 @@ class Script:
             chapters=[Chapter(**c) for c in d["chapters"]],
             dropped=[Dropped(**x) for x in d.get("dropped", [])],
         )
+
+
+def is_script_file(path: Path) -> bool:
+    """A script to render (YAML/JSON) rather than an article to parse."""
+    return path.suffix.lower() in SCRIPT_SUFFIXES

@@ -27,8 +27,6 @@ from audiobook.text.language import LANGUAGES
 from audiobook.text.script import ROLES, Chapter, Role, Script, Segment, Speaker
 from audiobook.text.source import read_text
 
-SCRIPT_SUFFIXES = (".yaml", ".yml", ".json")
-
 _HEADER = """\
 # Audiobook script. Edit it, then render it with:  audiobook render {name}
 # What you can change:
@@ -50,11 +48,6 @@ _TOP_KEYS = ("title", "date", "lead", "speakers", "chapters", "segments", "dropp
 _SPEAKER_KEYS = ("id", "name", "role", "voice")
 _SEGMENT_KEYS = ("speaker", "role", "text", "chapter", "language")
 _CHAPTER_KEYS = ("title", "first_segment")
-
-
-def is_script_file(path: Path) -> bool:
-    """A script to render (YAML/JSON) rather than an article to parse."""
-    return path.suffix.lower() in SCRIPT_SUFFIXES
 
 
 # --- writing -------------------------------------------------------------------------------------
