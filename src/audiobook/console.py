@@ -74,9 +74,6 @@ def friendly(fn: F) -> F:
 LUFS_RANGE = (-40.0, -5.0)  # podcasts ask for -16 or -19, broadcast -23/-24; beyond these is a typo
 
 
-BITRATE = re.compile(r"(\d+(?:\.\d+)?)([kK]?)")
-
-
 BITRATE_RANGE = (8_000, 512_000)
 
 
@@ -87,9 +84,10 @@ def check_render_options(outdir: Path, bitrate: str, lufs: float, jobs: int | No
     lo, hi = LUFS_RANGE
     if not lo <= lufs <= hi:  # also nan
         raise AudiobookError(f"--lufs {lufs:g}: outside {lo:g}..{hi:g} LUFS; podcasts use -16 (mono -19)")
-    m = BITRATE.fullmatch(bitrate.strip())
-    bps = float(m.group(1)) * (1000 if m.group(2) else 1) if m else 0.0
-    if not BITRATE_RANGE[0] <= bps <= BITRATE_RANGE[1]:
+    from audiobook.audio.encode import bitrate_bps
+
+    bps = bitrate_bps(bitrate)
+    if bps is None or not BITRATE_RANGE[0] <= bps <= BITRATE_RANGE[1]:
         raise AudiobookError(f"--bitrate {bitrate}: not a bitrate from 8k to 512k; use e.g. 96k or 128k")
     check_writable(outdir)
 

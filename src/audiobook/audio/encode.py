@@ -19,6 +19,7 @@ delay and padding that trim the joined stream to exactly the mastered episode's 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -51,10 +52,21 @@ class Mp3Settings:
 
     @property
     def kbps(self) -> int:
-        """The bit rate as LAME takes it (console.BITRATE's forms: 96k, 96000); LAME then uses the nearest
-        rate its MPEG version has, as ffmpeg's libmp3lame does."""
-        text = self.bitrate.strip().lower()
-        return max(1, round(float(text[:-1]) if text.endswith("k") else float(text) / 1000))
+        """The bit rate as LAME takes it; LAME then uses the nearest rate its MPEG version has, as ffmpeg's
+        libmp3lame does."""
+        bps = bitrate_bps(self.bitrate)
+        if bps is None:
+            raise AudiobookError(f"--bitrate {self.bitrate}: not a bitrate; use e.g. 96k or 128k")
+        return max(1, round(bps / 1000))
+
+
+BITRATE = re.compile(r"(\d+(?:\.\d+)?)([kK]?)")  # 96k, 96K, 96000, 96.5k
+
+
+def bitrate_bps(text: str) -> float | None:
+    """A --bitrate in bits per second, or None when it is not one of BITRATE's forms."""
+    m = BITRATE.fullmatch(text.strip())
+    return float(m.group(1)) * (1000 if m.group(2) else 1) if m else None
 
 
 @dataclass
