@@ -75,10 +75,18 @@ def test_epubcheck_catches_a_broken_overlay(tmp_path: Path) -> None:
 @pytest.mark.skipif(ace() is None or not CHROMIUM.exists(),
                     reason="needs DAISY Ace (npm install -g @daisy/ace-cli) and /usr/bin/chromium")
 def test_ace_no_serious_or_critical_violation(tmp_path: Path, book: Path) -> None:
-    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM)}
-    r = subprocess.run([str(ace()), "-s", "-f", "-o", str(tmp_path / "ace"), str(book)], capture_output=True,
-                       text=True, timeout=600, env=env)
-    assert r.returncode == 0, r.stdout + r.stderr
+    # Ace exits 1 only when it fails itself (violations still exit 0 and land in the report): a Chromium
+    # tab lost on a loaded CI machine did so once, with nothing said under -s. So it runs verbose, its log
+    # kept here, and is given a second try; a failure that repeats fails the test with the log's tail.
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM), "XDG_STATE_HOME": str(tmp_path / "state")}
+    for _ in range(2):
+        r = subprocess.run([str(ace()), "-V", "-f", "-o", str(tmp_path / "ace"), str(book)], capture_output=True,
+                           text=True, timeout=600, env=env)
+        if r.returncode == 0:
+            break
+    logs = sorted((tmp_path / "state").rglob("*.log"))
+    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:] + (logs[-1].read_text(errors="replace")[-3000:]
+                                                              if logs else "")
     report = json.loads((tmp_path / "ace" / "report.json").read_text(encoding="utf-8"))
     found = [(a["earl:testSubject"]["url"], x["earl:test"]["dct:title"], x["earl:test"]["earl:impact"])
              for a in report["assertions"] for x in a.get("assertions", [])]
