@@ -30,8 +30,8 @@ import numpy as np
 
 from audiobook.audio.encode import Mastered
 from audiobook.audio.ffmpeg import Output, decode, encode, ffmpeg_exe
-from audiobook.pipeline import load_script, script_lines
 from audiobook.text.normalize import user_lexicon
+from audiobook.text.prepare import load_script, script_lines
 from audiobook.voice.cast import cast_script
 from audiobook.voice.synth import Voices
 

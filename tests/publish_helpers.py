@@ -10,13 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from audiobook.audio.assemble import Episode, Line, assemble
+from audiobook.audio.assemble import Episode, assemble
 from audiobook.audio.encode import Mastered
 from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.pcm import Pcm, write_wav
 from audiobook.package.episode import PackageSettings, build_manifest, write_episode
 from audiobook.package.manifest import Manifest, Show
-from audiobook.text.script import Chapter, Role, Script, Segment, Speaker
+from audiobook.text.script import Chapter, Line, Role, Script, Segment, Speaker
 from audiobook.voice.engines.espeak import EspeakSettings
 from audiobook.voice.profile import VoiceProfile
 from audiobook.voice.synth import Rendered

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 from measure import dominant_hz
 
-from audiobook.audio.assemble import Line, Pacing, assemble
+from audiobook.audio.assemble import Pacing, assemble
 from audiobook.audio.pcm import write_wav
+from audiobook.text.script import Line
 from audiobook.voice.engines import Pcm
 from audiobook.voice.synth import Rendered
 

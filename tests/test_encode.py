@@ -31,9 +31,10 @@ from audiobook.audio.ffmpeg import ffmpeg_exe
 from audiobook.audio.master import Loudness, grid_cell, loudness_from_powers, measure, plan_master
 from audiobook.audio.master.parts import measure_parts
 from audiobook.audio.runs import Grid, RunSpec, align, spans
-from audiobook.pipeline import ASSEMBLY_RATE, script_lines
+from audiobook.pipeline import ASSEMBLY_RATE
 from audiobook.text.normalize import user_lexicon
 from audiobook.text.parse import parse_article
+from audiobook.text.prepare import script_lines
 from audiobook.voice.cast import cast_script
 from audiobook.voice.synth import synthesize_all
 

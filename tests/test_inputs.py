@@ -21,11 +21,11 @@ import pytest
 from conftest import run_cli
 
 from audiobook.errors import AudiobookError
-from audiobook.pipeline import load_script
 from audiobook.text.inputs import input_stem
 from audiobook.text.inputs.html import read_html
 from audiobook.text.inputs.url import read_url
 from audiobook.text.parse import parse_article, parse_document
+from audiobook.text.prepare import load_script
 from audiobook.text.script import Script
 
 INPUTS = Path(__file__).parent / "data" / "inputs"

@@ -8,9 +8,9 @@ import pytest
 from conftest import ROOT, SAMPLE
 
 from audiobook.errors import AudiobookError
-from audiobook.pipeline import load_script, script_lines
 from audiobook.text.language import detect, parse_languages
 from audiobook.text.normalize import Lexicon
+from audiobook.text.prepare import load_script, script_lines
 
 DATA = ROOT / "tests" / "data"
 

@@ -13,8 +13,8 @@ from conftest import ROOT, run_cli
 from measure import decode_audio, median_pitch
 
 from audiobook.audio.pcm import trim_silence
-from audiobook.pipeline import load_script, script_lines
 from audiobook.text.normalize import Lexicon
+from audiobook.text.prepare import load_script, script_lines
 from audiobook.voice.engines import get_engine
 from audiobook.voice.resolve import find_profile
 

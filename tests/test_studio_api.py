@@ -20,9 +20,9 @@ with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx
     from starlette.testclient import TestClient
 from studio_helpers import ARTICLE, TOKEN, wav_stats  # noqa: E402
 
-from audiobook.pipeline import load_script  # noqa: E402
 from audiobook.studio import api  # noqa: E402
 from audiobook.studio.app import create_app  # noqa: E402
+from audiobook.text.prepare import load_script  # noqa: E402
 from audiobook.text.scriptfile import dump_json, load_script_file  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

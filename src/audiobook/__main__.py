@@ -1,3 +1,3 @@
-from audiobook.cli import app
+from audiobook.cli import main
 
-app(prog_name="audiobook")
+main()

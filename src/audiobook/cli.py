@@ -68,47 +68,54 @@ def render(
     import signal
 
     signal.signal(signal.SIGTERM, interrupt)  # `timeout` and service managers stop with SIGTERM: as Ctrl-C
-    from audiobook.audio.assemble import Pacing
-    from audiobook.audio.master import Loudness
-    from audiobook.package.episode import PackageSettings
-    from audiobook.package.manifest import Show
-    from audiobook.pipeline import RenderOptions
-    from audiobook.pipeline import render as run
-    from audiobook.publish.cover import check_cover, font_path
-    from audiobook.publish.show import load_show
+    from audiobook.parallel import Forked
     from audiobook.text.language import parse_languages
-    from audiobook.voice.cast import parse_overrides
+    from audiobook.text.prepare import prepare
 
-    formats = parse_formats(format)
-    from audiobook.text.inputs import is_url
+    langs = parse_languages(languages)
+    # The article is parsed and normalized in a forked child while this process loads the audio stack and
+    # checks the options: each takes about a sixth of a second, on one core (docs/benchmarks.md).
+    with Forked(lambda: prepare(input, keep_all, lexicon, langs)) as text:
+        from audiobook.audio.assemble import Pacing
+        from audiobook.audio.master import Loudness
+        from audiobook.package.episode import PackageSettings
+        from audiobook.package.manifest import Show
+        from audiobook.pipeline import RenderOptions
+        from audiobook.pipeline import render as run
+        from audiobook.publish.cover import check_cover, font_path
+        from audiobook.publish.show import load_show
+        from audiobook.voice.cast import parse_overrides
 
-    # Checked before any synthesis, which can take minutes with neural voices.
-    beside = [] if is_url(input) else [Path(input).parent]
-    options = Show.from_mapping({"title": show, "author": author}, "--show/--author")
-    show_info, show_cover = load_show(podcast, [*beside, outdir], options)
-    package = PackageSettings(bitrate=bitrate, formats=formats, show=show_info, cover=cover or show_cover)
-    opts = RenderOptions(
-        outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon, no_cache=no_cache, jobs=jobs,
-        pacing=Pacing(), loudness=Loudness(target_lufs=lufs), package=package, intro=intro, outro=outro,
-        keep_all=keep_all, languages=parse_languages(languages),
-    )
-    # Checked before any synthesis, which can take minutes with neural voices.
-    check_render_options(outdir, bitrate, lufs, jobs)
-    if package.cover is not None:
-        for w in check_cover(package.cover):
-            warn(w)
-    else:
-        font_path()  # the generated cover's font: a broken install fails now, not after synthesis
-    try:
-        result = with_progress(lambda progress: run(input, opts, progress), quiet)
-    except KeyboardInterrupt:
-        # Everything to clean up was cleaned while the exception unwound. A normal exit would now join the
-        # synthesis pool's manager thread, which a signal arriving mid-submit can leave deadlocked on a queue
-        # lock: leave at once (the workers die with this process, synth._die_with_parent).
-        err("interrupted")
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)
+        formats = parse_formats(format)
+        from audiobook.text.inputs import is_url
+
+        # Checked before any synthesis, which can take minutes with neural voices.
+        beside = [] if is_url(input) else [Path(input).parent]
+        options = Show.from_mapping({"title": show, "author": author}, "--show/--author")
+        show_info, show_cover = load_show(podcast, [*beside, outdir], options)
+        package = PackageSettings(bitrate=bitrate, formats=formats, show=show_info, cover=cover or show_cover)
+        opts = RenderOptions(
+            outdir=outdir, voices=parse_overrides(voice or []), lexicon=lexicon, no_cache=no_cache, jobs=jobs,
+            pacing=Pacing(), loudness=Loudness(target_lufs=lufs), package=package, intro=intro, outro=outro,
+            keep_all=keep_all, languages=langs,
+        )
+        # Checked before any synthesis, which can take minutes with neural voices.
+        check_render_options(outdir, bitrate, lufs, jobs)
+        if package.cover is not None:
+            for w in check_cover(package.cover):
+                warn(w)
+        else:
+            font_path()  # the generated cover's font: a broken install fails now, not after synthesis
+        try:
+            result = with_progress(lambda progress: run(input, opts, progress, text.result), quiet)
+        except KeyboardInterrupt:
+            # Everything to clean up was cleaned while the exception unwound. A normal exit would now join the
+            # synthesis pool's manager thread, which a signal arriving mid-submit can leave deadlocked on a queue
+            # lock: leave at once (the workers die with this process, parallel.die_with_parent).
+            err("interrupted")
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
     for w in result.warnings:
         warn(w)
     if not quiet:
@@ -125,6 +132,11 @@ def render(
     if timings:
         typer.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), err=True)
     typer.echo(str(result.audio))
+    global _RENDERED
+    _RENDERED = True
+
+
+_RENDERED = False  # set by a render that finished: main() may then skip the interpreter's teardown
 
 
 @app.command()
@@ -215,7 +227,7 @@ def script(
     keep_all: Annotated[bool, typer.Option("--keep-all", help=_KEEP_ALL_HELP)] = False,
 ) -> None:
     """Show who says what, chapter by chapter (or export it for editing)."""
-    from audiobook.pipeline import load_script
+    from audiobook.text.prepare import load_script
     from audiobook.text.scriptfile import dump_json, dump_yaml, format_script
 
     if json_ and yaml_:
@@ -292,10 +304,10 @@ def check(
     lexicon: Annotated[Path | None, typer.Option(help="Extra lexicon, added to the built-in one.")] = None,
 ) -> None:
     """Pre-flight report, before any audio: speakers, chapters, what was left out, and every guessed word."""
-    from audiobook.pipeline import load_script
     from audiobook.text.check import check_script, format_report
     from audiobook.text.inputs import is_url
     from audiobook.text.normalize import user_lexicon
+    from audiobook.text.prepare import load_script
 
     s = load_script(input)
     for w in s.warnings:
@@ -356,5 +368,24 @@ def studio(
     serve(workdir, port, host, not no_browser)
 
 
+def main() -> None:
+    """The console command. After a render that returned (its outputs renamed into place, its pools joined)
+    it leaves without the interpreter's teardown, 40-50 ms of freeing arrays and modules, its streams
+    flushed; any other command, or a failed render, exits as Python does. Tests call `app` in-process."""
+    try:
+        app(prog_name="audiobook")
+        code: object = 0
+    except SystemExit as e:
+        code = e.code
+    if not _RENDERED or code not in (0, None) or "ray" in sys.modules:
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: let Python report it as it would
+        raise SystemExit(code) from None
+    os._exit(0)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from audiobook.audio.assemble import Episode, Line, Pacing, assemble
+from audiobook.audio.assemble import Episode, Pacing, assemble
 from audiobook.audio.encode import Mastered, runs_cache
 from audiobook.audio.master import Loudness, plan_master
 from audiobook.audio.music import level_under_speech
@@ -20,10 +20,9 @@ from audiobook.audio.runs import Grid, align, spans
 from audiobook.errors import AudiobookError
 from audiobook.package.episode import PackageSettings, build_manifest, draw_artwork, write_episode
 from audiobook.text.language import LANGUAGES
-from audiobook.text.script import Script
+from audiobook.text.prepare import Prepared, prepare
 from audiobook.voice.cast import cast_languages, cast_script
 from audiobook.voice.profile import VoiceProfile
-from audiobook.voice.resolve import find_profile
 from audiobook.voice.synth import SynthStats, cache_root, synthesize_all
 
 ASSEMBLY_RATE = 22050  # the engines' native rate; the encoder resamples to the output rate
@@ -60,57 +59,22 @@ class RenderResult:
     dropped: int = 0  # input lines left out as page furniture (`audiobook script` lists them)
 
 
-def load_script(path: Path | str, keep_all: bool = False) -> Script:
-    """An edited script as it is, or an article (file or URL, any input format) parsed."""
-    from audiobook.text.inputs import is_url, read_input
-    from audiobook.text.script import is_script_file
-
-    if not is_url(str(path)) and is_script_file(Path(path)):
-        from audiobook.text.scriptfile import load_script_file  # and yaml: only for an edited script
-
-        return load_script_file(Path(path), check_voice=find_profile)
-    from audiobook.text.parse import parse_document
-
-    return parse_document(read_input(path), keep_all=keep_all)
-
-
-def script_lines(
-    script: Script, lexicon: Any, languages: tuple[str, ...] = LANGUAGES,
-) -> tuple[list[Line], list[str]]:
-    """Every sentence of every segment with its language, normalized by that language's rules (Kazakh ones
-    exactly as before); a sentence with nothing to speak is reported."""
-    from audiobook.text.foreign import speakable
-    from audiobook.text.language import detect
-    from audiobook.text.normalize import split_sentences
-
-    lines: list[Line] = []
-    warnings: list[str] = []
-    for i, seg in enumerate(script.segments):
-        for j, sentence in enumerate(split_sentences(seg.text)):
-            language = seg.language or detect(sentence, languages)
-            spoken = speakable(sentence, language, lexicon)
-            if not any(ch.isalpha() for ch in spoken):
-                warnings.append(f"segment {i}: nothing to speak in {sentence!r}; it is left out of the audio")
-                continue
-            lines.append(Line(i, j, seg.chapter, seg.speaker, sentence, spoken, language))
-    return lines, warnings
-
-
 def render(
     source: Path | str,
     opts: RenderOptions,
     on_progress: Callable[[int, int], None] | None = None,
+    prepared: Callable[[], Prepared] | None = None,
 ) -> RenderResult:
+    """`prepared`: the parse and normalize of `source` with `opts`, already under way (the CLI's Forked);
+    None: done here."""
     from audiobook.text.inputs import input_stem
-    from audiobook.text.normalize import user_lexicon
 
     t: dict[str, float] = {}
     t0 = time.perf_counter()
-    script = load_script(source, opts.keep_all)
-    lexicon = user_lexicon(opts.lexicon)
+    ready = prepared() if prepared else prepare(source, opts.keep_all, opts.lexicon, opts.languages)
+    script, lines, warnings = ready.script, ready.lines, ready.warnings
+    t0 = time.perf_counter() - ready.seconds  # its own time, wherever it ran
     cast = cast_script(script, opts.voices)
-    lines, warnings = script_lines(script, lexicon, opts.languages)
-    warnings = list(script.warnings) + warnings
     if not lines:
         raise AudiobookError(f"{source}: nothing to speak (no sentence has a word); give an article with text")
     # One voice per speaker per language: each sentence goes to its speaker's voice for its language.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from audiobook.audio.pcm import read_wav, seconds_to_samples
+from audiobook.text.script import Line
 from audiobook.voice.engines import Pcm
 from audiobook.voice.synth import Rendered
 
@@ -29,20 +30,6 @@ class Pacing:
     head: float = 0.4  # silence at the very start
     tail: float = 1.2  # silence at the very end
     trim_db: float = -45.0  # pieces are trimmed of leading/trailing audio quieter than this (dBFS)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One sentence to speak: what the article says and what the voice is given."""
-
-    segment: int
-    sentence: int
-    chapter: int
-    speaker: str
-    text: str
-    spoken: str
-    language: str = "kk"  # "kk", "ru" or "en" (text/language.py)
-    voice: str = ""  # the name of the profile that speaks it: the speaker's voice for that language
 
 
 @dataclass(frozen=True)

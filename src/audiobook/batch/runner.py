@@ -6,10 +6,8 @@ Both take the same `Job`s and hand every `Outcome` to the driver as it arrives; 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import get_context
@@ -18,6 +16,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from audiobook.batch.task import Job, Outcome, run_job
+from audiobook.parallel import die_with_parent
 
 Work = Callable[[Job], Outcome]
 OnDone = Callable[[Outcome], None]
@@ -40,7 +39,7 @@ class LocalRunner:
                 while queue and len(running) < self.jobs:
                     job = queue.pop(0)
                     recv, send = ctx.Pipe(duplex=False)
-                    proc: BaseProcess = ctx.Process(target=_worker, args=(self.work, job, send),
+                    proc: BaseProcess = ctx.Process(target=_worker, args=(self.work, job, send, os.getpid()),
                                                     name=f"audiobook-{job.name}")
                     with _stop_deferred():
                         proc.start()
@@ -90,11 +89,11 @@ def _stop_deferred() -> Iterator[None]:
             signal.raise_signal(noted[0])  # now, to the driver's own handler
 
 
-def _worker(work: Work, job: Job, conn: Connection) -> None:
+def _worker(work: Work, job: Job, conn: Connection, driver: int) -> None:
     # Its own process group: the terminal's Ctrl-C goes to the driver, which stops the group as a whole
     # (the episode's synthesis workers included). And it dies with the driver if the driver is killed.
     os.setpgrp()
-    _die_with_parent()
+    die_with_parent(driver)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # inherited blocked from the driver's start()
@@ -102,14 +101,6 @@ def _worker(work: Work, job: Job, conn: Connection) -> None:
     with contextlib.suppress(BrokenPipeError, OSError):  # the driver stopped meanwhile; it re-renders this
         conn.send(outcome)
         conn.close()
-
-
-def _die_with_parent() -> None:
-    if sys.platform == "linux":
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() == 1:  # the driver died before the line above
-            os._exit(1)
 
 
 def _stop(proc: BaseProcess) -> None:

@@ -50,7 +50,7 @@ def fetch_url(url: str, limit: int) -> tuple[bytes, str]:
 
 def load_article(path: Path) -> Script:
     """An article in any format `render` reads, or a YAML/JSON script."""
-    from audiobook.pipeline import load_script
+    from audiobook.text.prepare import load_script
 
     return load_script(path)
 
@@ -99,8 +99,8 @@ def dropped(script: Script) -> list[dict[str, Any]]:
 def preflight(script: Script, lexicon: Path | None) -> list[dict[str, Any]]:
     """Warnings to show before rendering: the script's own, sentences with nothing to speak, and the
     normalizer's guessed words when it reports them ({"message", "segment"?, "word"?})."""
-    from audiobook.pipeline import script_lines
     from audiobook.text.normalize import user_lexicon
+    from audiobook.text.prepare import script_lines
 
     out: list[dict[str, Any]] = [{"message": w} for w in script.warnings]
     _, warnings = script_lines(script, user_lexicon(lexicon))
@@ -170,8 +170,9 @@ def speak(script: Script | None, segment: int | None, lexicon: Path | None, text
     a second request for the same words only reads the cached pieces."""
     from audiobook.audio.assemble import Pacing
     from audiobook.audio.pcm import read_wav, seconds_to_samples
-    from audiobook.pipeline import ASSEMBLY_RATE, script_lines
+    from audiobook.pipeline import ASSEMBLY_RATE
     from audiobook.text.normalize import normalize, split_sentences, user_lexicon
+    from audiobook.text.prepare import script_lines
     from audiobook.voice.cast import cast_script, check_profile
     from audiobook.voice.resolve import find_profile
     from audiobook.voice.synth import cache_root, synthesize_all

@@ -20,6 +20,13 @@ def _emit(obj: dict[str, Any]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    import signal
+
+    from audiobook.console import interrupt
+
+    # The studio stops a job with SIGTERM to its group: raised here as KeyboardInterrupt, so the render
+    # unwinds and removes its staged partial files (SIGTERM's default would leave them behind).
+    signal.signal(signal.SIGTERM, interrupt)
     from audiobook.errors import AudiobookError
     from audiobook.studio.stages import render_episode
 
@@ -39,6 +46,8 @@ def main(argv: list[str]) -> int:
     except OSError as e:
         _emit({"error": f"{e.filename or 'file'}: {e.strerror or e}"})
         return 1
+    except KeyboardInterrupt:
+        return 130
     _emit({"progress": 1.0})
     _emit({"done": summary})
     return 0

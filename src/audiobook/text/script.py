@@ -90,3 +90,17 @@ class Script:
 def is_script_file(path: Path) -> bool:
     """A script to render (YAML/JSON) rather than an article to parse."""
     return path.suffix.lower() in SCRIPT_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Line:
+    """One sentence to speak: what the article says and what the voice is given."""
+
+    segment: int
+    sentence: int
+    chapter: int
+    speaker: str
+    text: str
+    spoken: str
+    language: str = "kk"  # "kk", "ru" or "en" (text/language.py)
+    voice: str = ""  # the name of the profile that speaks it: the speaker's voice for that language

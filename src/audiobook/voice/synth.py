@@ -6,13 +6,11 @@ everything that changes those samples, so an edit re-synthesizes only the pieces
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
 import signal
 import struct
-import sys
 import tempfile
 import threading
 import wave
@@ -27,7 +25,7 @@ from pathlib import Path
 
 from audiobook.audio.pcm import resample, trim_silence, wav_frames
 from audiobook.errors import AudiobookError
-from audiobook.parallel import cpu_cores
+from audiobook.parallel import CAN_FORK, cpu_cores, die_with_parent
 from audiobook.voice.engines import Pcm, Voice, engine_names, get_engine
 from audiobook.voice.profile import VoiceProfile
 
@@ -80,8 +78,6 @@ def piece_key(spoken: str, engine: str, engine_version: str, voice_identity: str
     return h.hexdigest()
 
 
-# Linux forks workers where the engines allow it (_start_method). macOS's system libraries are not fork-safe.
-CAN_FORK = sys.platform == "linux"
 # espeak-ng pieces take ~10 ms each: a forked worker (milliseconds to start) pays from a handful of pieces,
 # a spawned one (~0.3 s) only from many.
 ESPEAK_POOL_MIN = 8 if CAN_FORK else 64
@@ -128,25 +124,9 @@ class Voices:
 _worker: Voices | None = None  # a pool worker's voices, made by _init_worker
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _die_with_parent(parent: int) -> None:
-    """A worker must not outlive the render (SIGTERM or SIGKILL to it): it would hold the caller's stdout and
-    stderr open. Linux sends the worker SIGKILL when its parent dies; the parent check covers a parent that
-    died before the request was made."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 def _init_worker(threads: int, parent: int) -> None:
     global _worker
-    _die_with_parent(parent)
+    die_with_parent(parent)
     # Ctrl-C and SIGTERM are the parent's to handle: workers stop when it shuts the pool down, or die with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
