@@ -44,6 +44,9 @@ class MasterPlan:
     # Measured run by run (plan_master's `spans`): each span's cell peaks, found at `peak_threshold` (linear).
     run_peaks: list[np.ndarray] | None = None
     peak_threshold: float = 0.0
+    # Each measured span's content hash (master.parts): the encoder keys its runs on these rather than
+    # hashing the same samples again.
+    span_keys: dict[tuple[int, int], str] | None = None
 
     def blocks(self, x: np.ndarray, size: int = CHUNK) -> Iterator[np.ndarray]:
         """The mastered episode as float32 blocks; `x` itself is left as it is. The limiter's gain is
@@ -168,4 +171,6 @@ def plan_master(x: np.ndarray, rate: int, spec: Loudness = Loudness(), spans: li
         prev = (gain_db, predicted)
         gain_db = min(gain_db + miss / slope, reach_db)
     best.run_peaks, best.peak_threshold = run_peaks, threshold
+    if spans is not None:
+        best.span_keys = {span: part.key for span, part in zip(spans, parts, strict=True)}
     return best
